@@ -1,0 +1,23 @@
+"""Template context for the shell: menu, fiscal year, languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from phaen.core.fiscal import selected_fiscal_year
+from phaen.core.navigation import menu_for
+from phaen.thai.calendar import fiscal_year_choices
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    fiscal_year = selected_fiscal_year(request)
+    return {
+        "phaen_site_name": settings.PHAEN_SITE_NAME,
+        "demo_mode": settings.PHAEN_DEMO,
+        "selected_fiscal_year": fiscal_year,
+        "fiscal_year_choices": fiscal_year_choices(around=fiscal_year.current(), before=10),
+        "main_menu": menu_for(request.user, request.path),
+    }

@@ -1,0 +1,134 @@
+"""Core models: users, the base model every domain model extends, and the audit log."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from phaen.core.access import AccessRules, Action, RestrictedManager, Role
+
+
+class User(AbstractUser):
+    """ผู้ใช้ระบบ: a person who logs in. What they may do comes from their memberships."""
+
+    full_name = models.CharField(_("ชื่อ-นามสกุล"), max_length=200, blank=True)
+    position = models.CharField(_("ตำแหน่ง"), max_length=200, blank=True)
+    phone = models.CharField(_("โทรศัพท์"), max_length=50, blank=True)
+
+    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("ผู้ใช้")
+        verbose_name_plural = _("ผู้ใช้")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name or super().get_short_name() or self.username
+
+
+class BaseModel(models.Model):
+    """Timestamps, who created and last changed the row, and a version for optimistic locking.
+
+    ``version`` grows by one on every change made through a service; an edit based on an older
+    version is refused instead of overwriting someone else's work.
+    """
+
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุดเมื่อ"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้สร้าง"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้แก้ไขล่าสุด"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("ฉบับที่"), default=1, editable=False)
+
+    objects = RestrictedManager()
+
+    access_rules: ClassVar[AccessRules]
+    #: Fields left out of audit snapshots (bookkeeping, not content).
+    audit_exclude: ClassVar[frozenset[str]] = frozenset(
+        {"created_at", "updated_at", "created_by", "updated_by"}
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """บันทึกการเปลี่ยนแปลง: one state change, written by a service in the same transaction."""
+
+    occurred_at = models.DateTimeField(_("เวลา"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้ดำเนินการ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    actor_name = models.CharField(_("ชื่อผู้ดำเนินการ"), max_length=200, blank=True)
+    action = models.CharField(_("การกระทำ"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("ประเภทข้อมูล"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    object_id = models.CharField(_("รหัสรายการ"), max_length=64, blank=True)
+    object_repr = models.CharField(_("รายการ"), max_length=255, blank=True)
+    unit_path = models.CharField(
+        _("หน่วยงานเจ้าของ (path)"), max_length=255, blank=True, db_index=True
+    )
+    before = models.JSONField(_("ก่อนเปลี่ยน"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("หลังเปลี่ยน"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    reason = models.TextField(_("เหตุผล"), blank=True)
+    ip_address = models.GenericIPAddressField(_("ที่อยู่ IP"), null=True, blank=True)
+    request_id = models.CharField(_("รหัสคำขอ"), max_length=64, blank=True)
+
+    objects = RestrictedManager()
+
+    # Admins search the log of their subtree; the history of one object is shown to whoever
+    # may view that object (see phaen.core.audit.history_for).
+    access_rules: ClassVar[AccessRules] = AccessRules(
+        unit_path="unit_path", roles={Action.VIEW: frozenset({Role.ADMIN})}
+    )
+
+    class Meta:
+        verbose_name = _("บันทึกการเปลี่ยนแปลง")
+        verbose_name_plural = _("บันทึกการเปลี่ยนแปลง")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "-occurred_at"], name="audit_object_idx"
+            ),
+            models.Index(fields=["actor", "-occurred_at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:auditevent", args=[self.pk])
