@@ -1,0 +1,320 @@
+"""The permission matrix for every model under the policy, in the UI and the API.
+
+anonymous / no role / in scope (writer and reader) / out of scope × list, detail, create, edit,
+delete. Scenarios come from each app's ``tests/access.py``; a model with ``access_rules`` and no
+scenario fails ``test_every_governed_model_has_a_scenario``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+import phaen.core.tests.access
+import phaen.orgs.tests.access  # noqa: F401 - importing registers the scenarios
+from phaen.core.testing import SCENARIOS, AccessScenario
+
+pytestmark = pytest.mark.django_db
+
+WRITES = ("create", "edit", "delete")
+
+
+@pytest.fixture(params=SCENARIOS, ids=lambda scenario: scenario.__name__)
+def scenario(request: pytest.FixtureRequest, world: Any) -> AccessScenario:
+    instance: AccessScenario = request.param(world)
+    return instance
+
+
+def test_every_governed_model_has_a_scenario() -> None:
+    governed = {
+        model
+        for model in apps.get_models()
+        if model.__module__.startswith("phaen.") and hasattr(model, "access_rules")
+    }
+    covered = {scenario.model for scenario in SCENARIOS}
+    assert governed - covered == set(), "models under the policy without an access scenario"
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+
+def ui_url(scenario: AccessScenario, action: str, obj: Any = None) -> str:
+    prefix = scenario.ui_prefix
+    assert prefix is not None
+    if action == "list":
+        return reverse(f"{prefix}_list")
+    if action == "create":
+        return reverse(f"{prefix}_add")
+    if action == "detail":
+        return reverse(prefix, args=[obj.pk])
+    return reverse(f"{prefix}_{action}", args=[obj.pk])
+
+
+def api_url(scenario: AccessScenario, obj: Any = None) -> str:
+    assert scenario.api_path is not None
+    return scenario.api_path if obj is None else f"{scenario.api_path}{obj.pk}/"
+
+
+def ui_client(user: Any = None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def api_client(user: Any = None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def exists(obj: Any) -> bool:
+    return type(obj)._default_manager.filter(pk=obj.pk).exists()
+
+
+def api_ids(response: Any) -> set[int]:
+    return {row["id"] for row in response.json()["results"]}
+
+
+def ui_writes(scenario: AccessScenario) -> list[str]:
+    return [action for action in WRITES if action in scenario.ui_actions]
+
+
+def assert_untouched(scenario: AccessScenario, obj: Any, created_before: int | None) -> None:
+    assert exists(obj)
+    if "edit" in scenario.ui_actions or "edit" in scenario.api_actions:
+        assert not scenario.changed(obj)
+    if created_before is not None:
+        assert scenario.created().count() == created_before
+
+
+def created_count(scenario: AccessScenario) -> int | None:
+    writes = "create" in scenario.ui_actions or "create" in scenario.api_actions
+    return scenario.created().count() if writes else None
+
+
+# Anonymous ----------------------------------------------------------------------------------
+
+
+def test_ui_anonymous_is_sent_to_login(scenario: AccessScenario) -> None:
+    if scenario.ui_prefix is None:
+        pytest.skip("no UI pages")
+    obj = scenario.make()
+    before = created_count(scenario)
+    client = ui_client()
+    for action in scenario.ui_actions:
+        url = ui_url(scenario, action, obj)
+        response = client.get(url)
+        assert response.status_code == 302, (action, response.status_code)
+        assert response["Location"].startswith(reverse("login")), action
+    for action in ui_writes(scenario):
+        data = scenario.ui_create_data() if action == "create" else scenario.ui_update_data(obj)
+        response = client.post(ui_url(scenario, action, obj), data)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    assert_untouched(scenario, obj, before)
+
+
+def test_api_anonymous_gets_401(scenario: AccessScenario) -> None:
+    if scenario.api_path is None:
+        pytest.skip("no API")
+    obj = scenario.make()
+    before = created_count(scenario)
+    client = api_client()
+    assert client.get(api_url(scenario)).status_code == 401
+    assert client.get(api_url(scenario, obj)).status_code == 401
+    assert client.post(api_url(scenario), {}, format="json").status_code == 401
+    assert client.patch(api_url(scenario, obj), {}, format="json").status_code == 401
+    assert client.delete(api_url(scenario, obj)).status_code == 401
+    body = client.get(api_url(scenario)).json()
+    assert body["error"]["code"] == "not_authenticated"
+    assert_untouched(scenario, obj, before)
+
+
+# Logged in without any role -----------------------------------------------------------------
+
+
+def test_ui_no_role_sees_nothing(scenario: AccessScenario, world: Any) -> None:
+    if scenario.ui_prefix is None:
+        pytest.skip("no UI pages")
+    obj = scenario.make()
+    before = created_count(scenario)
+    client = ui_client(world.nobody())
+    response = client.get(ui_url(scenario, "list"))
+    assert response.status_code == 200
+    assert obj.get_absolute_url() not in response.content.decode()
+    assert client.get(ui_url(scenario, "detail", obj)).status_code == 404
+    if "create" in scenario.ui_actions:
+        assert client.get(ui_url(scenario, "create")).status_code == 403
+        assert client.post(ui_url(scenario, "create"), scenario.ui_create_data()).status_code == 403
+    for action in ("edit", "delete"):
+        if action in scenario.ui_actions:
+            assert client.get(ui_url(scenario, action, obj)).status_code == 404
+            data = scenario.ui_update_data(obj) if action == "edit" else {}
+            assert client.post(ui_url(scenario, action, obj), data).status_code == 404
+    assert_untouched(scenario, obj, before)
+
+
+def test_api_no_role_sees_nothing(scenario: AccessScenario, world: Any) -> None:
+    if scenario.api_path is None:
+        pytest.skip("no API")
+    obj = scenario.make()
+    before = created_count(scenario)
+    client = api_client(world.nobody())
+    response = client.get(api_url(scenario))
+    assert response.status_code == 200
+    assert obj.pk not in api_ids(response)
+    assert client.get(api_url(scenario, obj)).status_code == 404
+    if "create" in scenario.api_actions:
+        response = client.post(api_url(scenario), scenario.api_create_data(), format="json")
+        assert response.status_code == 403
+    else:
+        assert client.post(api_url(scenario), {}, format="json").status_code == 405
+    if "edit" in scenario.api_actions:
+        data = scenario.api_update_data(obj)
+        assert client.patch(api_url(scenario, obj), data, format="json").status_code == 404
+    if "delete" in scenario.api_actions:
+        assert client.delete(api_url(scenario, obj)).status_code == 404
+    assert_untouched(scenario, obj, before)
+
+
+# In scope -----------------------------------------------------------------------------------
+
+
+def test_ui_in_scope_writer_can_do_everything(scenario: AccessScenario, world: Any) -> None:
+    if scenario.ui_prefix is None:
+        pytest.skip("no UI pages")
+    obj = scenario.make()
+    client = ui_client(world.user(scenario.writer_role, world.province_a))
+    response = client.get(ui_url(scenario, "list"))
+    assert response.status_code == 200
+    assert obj.get_absolute_url() in response.content.decode()
+    assert client.get(ui_url(scenario, "detail", obj)).status_code == 200
+    if "create" in scenario.ui_actions:
+        assert client.get(ui_url(scenario, "create")).status_code == 200
+        response = client.post(ui_url(scenario, "create"), scenario.ui_create_data())
+        assert response.status_code == 302, response.content.decode()[-3000:]
+        assert scenario.created().count() == 1
+    if "edit" in scenario.ui_actions:
+        assert client.get(ui_url(scenario, "edit", obj)).status_code == 200
+        response = client.post(ui_url(scenario, "edit", obj), scenario.ui_update_data(obj))
+        assert response.status_code == 302, response.content.decode()[-3000:]
+        assert scenario.changed(obj)
+    if "delete" in scenario.ui_actions:
+        assert client.get(ui_url(scenario, "delete", obj)).status_code == 200
+        obj.refresh_from_db()
+        response = client.post(ui_url(scenario, "delete", obj), {"version": obj.version})
+        assert response.status_code == 302
+        assert not exists(obj)
+
+
+def test_api_in_scope_writer_can_do_everything(scenario: AccessScenario, world: Any) -> None:
+    if scenario.api_path is None:
+        pytest.skip("no API")
+    obj = scenario.make()
+    client = api_client(world.user(scenario.writer_role, world.province_a))
+    response = client.get(api_url(scenario))
+    assert response.status_code == 200
+    assert obj.pk in api_ids(response)
+    assert client.get(api_url(scenario, obj)).status_code == 200
+    if "create" in scenario.api_actions:
+        response = client.post(api_url(scenario), scenario.api_create_data(), format="json")
+        assert response.status_code == 201, response.json()
+        assert scenario.created().count() == 1
+    if "edit" in scenario.api_actions:
+        response = client.patch(
+            api_url(scenario, obj), scenario.api_update_data(obj), format="json"
+        )
+        assert response.status_code == 200, response.json()
+        assert scenario.changed(obj)
+    if "delete" in scenario.api_actions:
+        assert client.delete(api_url(scenario, obj)).status_code == 204
+        assert not exists(obj)
+
+
+def test_in_scope_reader_can_only_read(scenario: AccessScenario, world: Any) -> None:
+    if scenario.reader_role is None:
+        pytest.skip("no read-only role for this model")
+    obj = scenario.make()
+    before = created_count(scenario)
+    reader = world.user(scenario.reader_role, world.province_a)
+    if scenario.ui_prefix is not None:
+        client = ui_client(reader)
+        assert client.get(ui_url(scenario, "detail", obj)).status_code == 200
+        if "create" in scenario.ui_actions:
+            assert (
+                client.post(ui_url(scenario, "create"), scenario.ui_create_data()).status_code
+                == 403
+            )
+        if "edit" in scenario.ui_actions:
+            response = client.post(ui_url(scenario, "edit", obj), scenario.ui_update_data(obj))
+            assert response.status_code == 403
+        if "delete" in scenario.ui_actions:
+            assert client.post(ui_url(scenario, "delete", obj), {}).status_code == 403
+    if scenario.api_path is not None:
+        api = api_client(reader)
+        assert api.get(api_url(scenario, obj)).status_code == 200
+        if "create" in scenario.api_actions:
+            response = api.post(api_url(scenario), scenario.api_create_data(), format="json")
+            assert response.status_code == 403
+        if "edit" in scenario.api_actions:
+            response = api.patch(
+                api_url(scenario, obj), scenario.api_update_data(obj), format="json"
+            )
+            assert response.status_code == 403
+        if "delete" in scenario.api_actions:
+            assert api.delete(api_url(scenario, obj)).status_code == 403
+    assert_untouched(scenario, obj, before)
+
+
+# Out of scope -------------------------------------------------------------------------------
+
+
+def test_ui_out_of_scope_writer_gets_404(scenario: AccessScenario, world: Any) -> None:
+    if scenario.ui_prefix is None:
+        pytest.skip("no UI pages")
+    obj = scenario.make()
+    before = created_count(scenario)
+    client = ui_client(world.user(scenario.writer_role, world.province_b))
+    response = client.get(ui_url(scenario, "list"))
+    assert response.status_code == 200
+    assert obj.get_absolute_url() not in response.content.decode()
+    assert client.get(ui_url(scenario, "detail", obj)).status_code == 404
+    if "create" in scenario.ui_actions:
+        # The form offers only the user's own units: a row in another province is refused.
+        response = client.post(ui_url(scenario, "create"), scenario.ui_create_data())
+        assert response.status_code == 400
+    for action in ("edit", "delete"):
+        if action in scenario.ui_actions:
+            assert client.get(ui_url(scenario, action, obj)).status_code == 404
+            data = scenario.ui_update_data(obj) if action == "edit" else {}
+            assert client.post(ui_url(scenario, action, obj), data).status_code == 404
+    assert_untouched(scenario, obj, before)
+
+
+def test_api_out_of_scope_writer_gets_404(scenario: AccessScenario, world: Any) -> None:
+    if scenario.api_path is None:
+        pytest.skip("no API")
+    obj = scenario.make()
+    before = created_count(scenario)
+    client = api_client(world.user(scenario.writer_role, world.province_b))
+    response = client.get(api_url(scenario))
+    assert response.status_code == 200
+    assert obj.pk not in api_ids(response)
+    assert client.get(api_url(scenario, obj)).status_code == 404
+    if "create" in scenario.api_actions:
+        response = client.post(api_url(scenario), scenario.api_create_data(), format="json")
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "validation_error"
+    if "edit" in scenario.api_actions:
+        data = scenario.api_update_data(obj)
+        assert client.patch(api_url(scenario, obj), data, format="json").status_code == 404
+    if "delete" in scenario.api_actions:
+        assert client.delete(api_url(scenario, obj)).status_code == 404
+    assert_untouched(scenario, obj, before)
