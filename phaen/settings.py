@@ -70,6 +70,13 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # phaen, in layer order (lower layers first). Listed before Django's apps so that our
+    # templates (the Thai registration/* pages and e-mails) win over admin's and auth's.
+    "phaen.thai",
+    "phaen.core",
+    "phaen.orgs",
+    "phaen.api",
+    "phaen.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,12 +91,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
-    # phaen, in layer order (lower layers first)
-    "phaen.thai",
-    "phaen.core",
-    "phaen.orgs",
-    "phaen.api",
-    "phaen.demo",
 ]
 
 MIDDLEWARE = [
@@ -101,9 +102,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "phaen.core.middleware.SessionIdleTimeoutMiddleware",
     "phaen.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages middleware: the idle log-out leaves a message for the login page.
+    "phaen.core.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -147,6 +149,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+else:
+    # Behind PgBouncer in transaction pooling mode, server-side cursors must be off.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("PHAEN_PGBOUNCER")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Authentication ------------------------------------------------------------------------------
@@ -154,7 +159,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "phaen.core.auth.PhaenModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,8 +176,13 @@ AXES_FAILURE_LIMIT = env_int("PHAEN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("PHAEN_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "phaen.core.views.accounts.locked_out"  # Thai page; JSON under /api/
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "phaen.core.request_context.axes_client_ip"
+
+# How many reverse proxies in front of phaen append to X-Forwarded-For (0: none, trust only
+# REMOTE_ADDR). The audit log, the lock-out and the API rate limit use the address they give.
+PHAEN_TRUSTED_PROXIES = env_int("PHAEN_TRUSTED_PROXIES", 0)
 
 # Sessions: a working day at most, closed with the browser, and logged out after idle time.
 SESSION_COOKIE_AGE = env_int("PHAEN_SESSION_HOURS", 8) * 3600
@@ -237,6 +247,9 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Background tasks (django.tasks + the database backend; workers run `manage.py db_worker`) ------
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if env_bool("PHAEN_TASKS_IMMEDIATE"):
+    # The demo runs no worker: tasks (e-mails) run inside the request instead.
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # Security headers ------------------------------------------------------------------------------
 
@@ -271,7 +284,7 @@ if not DEBUG:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous request is answered 401 with "WWW-Authenticate: Token".
-        "rest_framework.authentication.TokenAuthentication",
+        "phaen.core.auth.PhaenTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["phaen.core.api.policy.PolicyPermission"],
@@ -283,10 +296,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "phaen.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
+        # JSON only: the interactive docs at /api/v1/docs/ replace the browsable API (whose
+        # inline scripts the content security policy refuses).
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": PHAEN_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "phaen API",

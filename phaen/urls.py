@@ -9,6 +9,7 @@ from phaen.core.views import shell
 
 urlpatterns = [
     path("", shell.home, name="home"),
+    path("healthz", shell.healthz, name="healthz"),
     path("accounts/", include(account_urlpatterns)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("thai/", include("phaen.thai.urls")),

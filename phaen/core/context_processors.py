@@ -14,10 +14,14 @@ from phaen.thai.calendar import fiscal_year_choices
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     fiscal_year = selected_fiscal_year(request)
+    choices = fiscal_year_choices(around=fiscal_year.current(), before=10)
+    if fiscal_year.be not in dict(choices):
+        # A year chosen outside the usual window (e.g. the demo's FY2561 years later) stays shown.
+        choices = sorted([*choices, (fiscal_year.be, fiscal_year.label())], reverse=True)
     return {
         "phaen_site_name": settings.PHAEN_SITE_NAME,
         "demo_mode": settings.PHAEN_DEMO,
         "selected_fiscal_year": fiscal_year,
-        "fiscal_year_choices": fiscal_year_choices(around=fiscal_year.current(), before=10),
+        "fiscal_year_choices": choices,
         "main_menu": menu_for(request.user, request.path),
     }

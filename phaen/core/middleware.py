@@ -14,7 +14,12 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from phaen.core.request_context import RequestInfo, reset_request_info, set_request_info
+from phaen.core.request_context import (
+    RequestInfo,
+    client_ip,
+    reset_request_info,
+    set_request_info,
+)
 
 IDLE_KEY = "phaen_last_activity"
 
@@ -50,9 +55,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
-        info = RequestInfo(
-            ip_address=request.META.get("REMOTE_ADDR") or None, request_id=request_id
-        )
+        info = RequestInfo(ip_address=client_ip(request), request_id=request_id)
         token = set_request_info(info)
         try:
             response = self.get_response(request)

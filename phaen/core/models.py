@@ -22,6 +22,12 @@ class User(AbstractUser):
     full_name = models.CharField(_("ชื่อ-นามสกุล"), max_length=200, blank=True)
     position = models.CharField(_("ตำแหน่ง"), max_length=200, blank=True)
     phone = models.CharField(_("โทรศัพท์"), max_length=50, blank=True)
+    is_demo_account = models.BooleanField(
+        _("บัญชีสาธิต"),
+        default=False,
+        editable=False,
+        help_text=_("บัญชีสาธิตที่มีรหัสผ่านสาธารณะ ใช้ได้เฉพาะในฐานข้อมูลสาธิต"),
+    )
 
     objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
@@ -69,7 +75,7 @@ class BaseModel(models.Model):
     access_rules: ClassVar[AccessRules]
     #: Fields left out of audit snapshots (bookkeeping, not content).
     audit_exclude: ClassVar[frozenset[str]] = frozenset(
-        {"created_at", "updated_at", "created_by", "updated_by"}
+        {"created_at", "updated_at", "created_by", "updated_by", "version"}
     )
 
     class Meta:

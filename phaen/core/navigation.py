@@ -61,7 +61,9 @@ def menu_for(user: AnyUser, current_path: str = "") -> list[MenuSection]:
         sections.setdefault(str(item.section), []).append(
             (item.order, MenuLink(label=str(item.label), url=url, active=active))
         )
+    # Sections in the order of their first item, links by their own order.
+    ordered = sorted(sections.items(), key=lambda section: min(order for order, _ in section[1]))
     return [
         MenuSection(label=label, links=[link for _, link in sorted(links, key=lambda p: p[0])])
-        for label, links in sections.items()
+        for label, links in ordered
     ]

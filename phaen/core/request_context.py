@@ -5,6 +5,9 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.http import HttpRequest
+
 
 @dataclass(frozen=True)
 class RequestInfo:
@@ -14,6 +17,23 @@ class RequestInfo:
 
 _NO_REQUEST = RequestInfo()
 _current: ContextVar[RequestInfo | None] = ContextVar("phaen_request_info", default=None)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Behind ``PHAEN_TRUSTED_PROXIES`` proxies, the address the nearest
+    trusted proxy saw (counted from the right of X-Forwarded-For, which clients can forge)."""
+    proxies = settings.PHAEN_TRUSTED_PROXIES
+    if proxies:
+        hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """django-axes' hook (AXES_CLIENT_IP_CALLABLE)."""
+    return client_ip(request)
 
 
 def current_request_info() -> RequestInfo:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from phaen.core.models import User
-from phaen.demo.orgs_data import ACCOUNTS, DEMO_PASSWORD, UNITS
+from phaen.demo.orgs_data import ACCOUNTS, DEMO_PASSWORD, PROVINCES, UNITS
 from phaen.orgs.models import Membership, OrgUnit
 from phaen.orgs.services import membership_create, orgunit_create
 
@@ -22,10 +22,6 @@ class LoadReport:
 
     def add(self, what: str, count: int = 1) -> None:
         self.created[what] = self.created.get(what, 0) + count
-
-
-def province_of(code: str) -> str:
-    return "สุราษฎร์ธานี" if "84" in code[:6] else "นครศรีธรรมราช"
 
 
 @transaction.atomic
@@ -44,7 +40,7 @@ def load_orgs(report: LoadReport) -> dict[str, OrgUnit]:
                 kind=kind,
                 affiliation=affiliation,
                 parent=parent,
-                province="" if kind in ("ministry", "office") else province_of(code),
+                province=PROVINCES.get(code, parent.province if parent else ""),
             ),
             reason="ข้อมูลสาธิต",
         )
@@ -64,6 +60,7 @@ def load_accounts(report: LoadReport, units: dict[str, OrgUnit]) -> None:
                 email=f"{username}@demo.phaen.invalid",
                 is_superuser=superuser,
                 is_staff=superuser,
+                is_demo_account=True,
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
@@ -73,4 +70,4 @@ def load_accounts(report: LoadReport, units: dict[str, OrgUnit]) -> None:
             membership_create(
                 actor=None, instance=Membership(user=user, unit=unit, role=role), reason="ข้อมูลสาธิต"
             )
-            report.add("สมาชิกภาพ")
+            report.add("บทบาทของผู้ใช้")

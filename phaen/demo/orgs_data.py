@@ -169,7 +169,8 @@ UNITS: list[UnitRow] = [
     ("1084210001", "โรงเรียนอนุบาลสุราษฎร์ธานี", "", "school", "obec", "84010000"),
 ]
 
-PROVINCE_BY_PREFIX = {"PEO84": "สุราษฎร์ธานี", "84": "สุราษฎร์ธานี", "1084": "สุราษฎร์ธานี"}
+# Provincial offices name their province; every unit below inherits it.
+PROVINCES = {PEO: "นครศรีธรรมราช", "PEO84": "สุราษฎร์ธานี"}
 
 # Demo accounts: (username, full name, position, role, unit code, superuser).
 ACCOUNTS = [

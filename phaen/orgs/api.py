@@ -10,12 +10,13 @@ from phaen.core.access import Action
 from phaen.core.api.viewsets import PolicyViewSet, ScopedModelSerializer, set_choices
 from phaen.core.models import User
 from phaen.orgs.filters import MembershipFilterSet, OrgUnitFilterSet
-from phaen.orgs.models import Membership, OrgUnit
-from phaen.orgs.selectors import units_for
+from phaen.orgs.models import CODE_TAKEN_MESSAGE, Membership, OrgUnit
+from phaen.orgs.selectors import code_in_use, units_for
 from phaen.orgs.services import membership_create, membership_update, orgunit_create, orgunit_update
 
 
 class OrgUnitSerializer(ScopedModelSerializer):
+    code = serializers.CharField(max_length=20, required=False, allow_blank=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     affiliation_display = serializers.CharField(source="get_affiliation_display", read_only=True)
 
@@ -43,6 +44,12 @@ class OrgUnitSerializer(ScopedModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["path", "depth", "is_active", "version", "created_at", "updated_at"]
+
+    def validate_code(self, value: str) -> str:
+        code = value.strip()
+        if code_in_use(code, exclude_pk=self.instance.pk if self.instance else None):
+            raise serializers.ValidationError(CODE_TAKEN_MESSAGE)
+        return code
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
@@ -100,7 +107,7 @@ class MembershipSerializer(ScopedModelSerializer):
 
 
 class MembershipViewSet(PolicyViewSet):
-    """สมาชิกภาพ: who holds which role in which unit (planners and admins of the unit)."""
+    """ผู้ใช้และบทบาท (memberships): who holds which role in which unit."""
 
     queryset = Membership.objects.select_related("user", "unit")
     serializer_class = MembershipSerializer

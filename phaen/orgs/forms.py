@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from phaen.core.access import Action, Role, has_any_role
 from phaen.core.forms import ScopedModelForm
 from phaen.core.models import User
-from phaen.orgs.models import Membership, OrgUnit
-from phaen.orgs.selectors import units_for
+from phaen.orgs.models import CODE_TAKEN_MESSAGE, Membership, OrgUnit
+from phaen.orgs.selectors import code_in_use, units_for
 
 #: Up to this many units a select box lists them all; beyond, it lists search results.
 FULL_LIST_LIMIT = 300
@@ -102,6 +102,12 @@ class OrgUnitForm(ScopedModelForm):
             del self.fields["parent"]
         else:
             self.fields["parent"].required = not self.actor.is_superuser
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data.get("code", "")).strip()
+        if code_in_use(code, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(CODE_TAKEN_MESSAGE)
+        return code
 
 
 class OrgUnitMoveForm(forms.Form):

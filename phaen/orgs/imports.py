@@ -130,9 +130,10 @@ def decode(data: bytes) -> str:
 
 
 def _choice(value: str, choices: type[OrgUnit.Kind] | type[OrgUnit.Affiliation]) -> str | None:
+    """The stored value for a code ("obec", "OBEC"), a full label or a common abbreviation."""
     value = value.strip()
     for choice_value, label in choices.choices:
-        if value in (choice_value, str(label)):
+        if value.lower() == choice_value or value == str(label):
             return str(choice_value)
     if choices is OrgUnit.Affiliation:
         return AFFILIATION_ALIASES.get(value)
@@ -142,30 +143,35 @@ def _choice(value: str, choices: type[OrgUnit.Kind] | type[OrgUnit.Affiliation])
 def plan_import(text: str, *, actor: User | None) -> ImportPlan:
     """Read and check every row; nothing is written."""
     plan = ImportPlan()
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
+    # Line numbers are the rows Excel shows: blank rows count, a cell on two lines does not.
+    lines = enumerate(csv.reader(io.StringIO(text)), start=1)
+    header_line, fieldnames = next(((line, cells) for line, cells in lines if cells), (1, []))
+    if not fieldnames:
         plan.errors.append(RowError(1, "", _("ไฟล์ว่าง หรือไม่มีแถวหัวตาราง")))
         return plan
-    columns: dict[str, str] = {}
-    for name in reader.fieldnames:
+    columns: dict[int, str] = {}
+    for position, name in enumerate(fieldnames):
         key = HEADERS.get(name.strip().lower()) or HEADERS.get(name.strip())
         if key:
-            columns[name] = key
+            columns[position] = key
     known = set(columns.values())
     for required in ("code", "name", "kind", "affiliation", "parent_code"):
         if required not in known:
             plan.errors.append(
-                RowError(1, required, _("ไม่พบคอลัมน์ “%(column)s”") % {"column": required})
+                RowError(header_line, required, _("ไม่พบคอลัมน์ “%(column)s”") % {"column": required})
             )
     if plan.errors:
         return plan
 
     raw_rows: list[ImportRow] = []
-    for index, record in enumerate(reader, start=2):
-        if index - 1 > MAX_ROWS:
+    for index, cells in lines:
+        if index - header_line > MAX_ROWS:
             plan.errors.append(RowError(index, "", _("ไฟล์มีเกิน %d แถว") % MAX_ROWS))
             break
-        values = {key: (record.get(name) or "").strip() for name, key in columns.items()}
+        values = {
+            key: (cells[position] if position < len(cells) else "").strip()
+            for position, key in columns.items()
+        }
         if not any(values.values()):
             continue
         raw_rows.append(
@@ -262,6 +268,8 @@ def _check_cycles(plan: ImportPlan, existing: dict[str, OrgUnit]) -> None:
     """Refuse parent codes that would make a loop (A under B under A)."""
     parent_of = {row.code: row.parent_code for row in plan.rows}
     for row in plan.rows:
+        if row.parent_code == row.code:
+            continue  # already reported as "its own parent"
         seen = {row.code}
         code = row.parent_code
         while code:

@@ -19,6 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from phaen.core.access import MANAGERS, AccessRules, Action, Grant, Role
 from phaen.core.models import BaseModel
 
+CODE_TAKEN_MESSAGE = _("รหัสหน่วยงานนี้มีอยู่แล้ว")
+
+#: Path segments are zero-padded ids, so sorting by path lists the tree in order (parents
+#: before children, siblings in the order they were created).
+PATH_SEGMENT_WIDTH = 10
+
+
+def child_path(parent_path: str | None, pk: int) -> str:
+    """The materialised path of unit ``pk`` under a parent with ``parent_path`` (None: a root)."""
+    return f"{parent_path or '/'}{pk:0{PATH_SEGMENT_WIDTH}d}/"
+
 
 class OrgUnit(BaseModel):
     """หน่วยงาน: a ministry, office, work group, service area, school or other agency."""
@@ -72,7 +83,7 @@ class OrgUnit(BaseModel):
     )
     path = models.CharField(
         _("ตำแหน่งในผัง"), max_length=255, db_index=True, editable=False, blank=True
-    )
+    )  # e.g. "/0000000001/0000000004/" (see child_path)
     depth = models.PositiveSmallIntegerField(_("ระดับ"), default=0, editable=False)
     is_active = models.BooleanField(_("ใช้งานอยู่"), default=True, db_index=True)
     province = models.CharField(_("จังหวัด"), max_length=100, blank=True)
@@ -92,7 +103,7 @@ class OrgUnit(BaseModel):
                 fields=["code"],
                 condition=~Q(code=""),
                 name="orgs_unit_code_unique",
-                violation_error_message=_("รหัสหน่วยงานนี้มีอยู่แล้ว"),
+                violation_error_message=CODE_TAKEN_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=~Q(name=""),
@@ -154,8 +165,8 @@ class Membership(BaseModel):
     )
 
     class Meta:
-        verbose_name = _("สมาชิกภาพ")
-        verbose_name_plural = _("สมาชิกภาพ")
+        verbose_name = _("บทบาทของผู้ใช้")
+        verbose_name_plural = _("ผู้ใช้และบทบาท")
         ordering = ["unit__path", "user__username", "role"]
         constraints = [
             models.UniqueConstraint(

@@ -88,3 +88,13 @@ def units_for(user: AnyUser, model: type[Model], action: str) -> QuerySet[OrgUni
     if not paths:
         return queryset.none()
     return queryset.filter(reduce(or_, [Q(path__startswith=path) for path in paths]))
+
+
+def code_in_use(code: str, *, exclude_pk: int | None = None) -> bool:
+    """Whether another unit already has this official code (codes are unique when given)."""
+    if not code:
+        return False
+    others = OrgUnit.objects.filter(code=code)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return others.exists()

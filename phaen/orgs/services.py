@@ -27,7 +27,7 @@ from phaen.core.services import (
     object_update,
 )
 from phaen.core.tasks import send_email
-from phaen.orgs.models import Membership, OrgUnit
+from phaen.orgs.models import Membership, OrgUnit, child_path
 
 # Columns elsewhere that hold copies of unit paths (for fast subtree filters); a move rewrites them.
 _path_copies: list[tuple[type[models.Model], str]] = [(AuditEvent, "unit_path")]
@@ -37,10 +37,6 @@ def register_path_copy(model: type[models.Model], field_name: str) -> None:
     """Declare a column that copies a unit's path, so moving a unit keeps it correct."""
     if (model, field_name) not in _path_copies:
         _path_copies.append((model, field_name))
-
-
-def _child_path(parent: OrgUnit | None, pk: int) -> str:
-    return f"{parent.path if parent else '/'}{pk}/"
 
 
 def _check_parent(unit: OrgUnit, parent: OrgUnit | None) -> None:
@@ -74,7 +70,7 @@ def orgunit_create(*, actor: User | None, instance: OrgUnit, reason: str = "") -
     instance.path = ""
     instance.full_clean()
     instance.save()
-    instance.path = _child_path(parent, instance.pk)
+    instance.path = child_path(parent.path if parent else None, instance.pk)
     OrgUnit.objects.filter(pk=instance.pk).update(path=instance.path)
     ensure_in_scope(actor, instance, Action.ADD)
     audit_record(
@@ -117,7 +113,9 @@ def orgunit_update(
         new_parent = instance.parent
         _check_parent(current, new_parent)
         _check_destination(actor, new_parent)
-        instance.path = _child_path(new_parent, instance.pk)
+        if actor is not None and not reason.strip():
+            raise DomainError(_("ต้องระบุเหตุผลของการย้ายหน่วยงาน"), field="reason")
+        instance.path = child_path(new_parent.path if new_parent else None, instance.pk)
         instance.depth = new_parent.depth + 1 if new_parent else 0
     else:
         instance.path, instance.depth = current.path, current.depth
@@ -181,7 +179,9 @@ def orgunit_set_active(
         targets = [current]
     else:
         targets = list(
-            OrgUnit.objects.select_for_update()
+            # Lock the units only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+            # outer join to the parent (which is read for the audit labels).
+            OrgUnit.objects.select_for_update(of=("self",))
             .filter(path__startswith=current.path, is_active=True)
             .select_related("parent")
         )

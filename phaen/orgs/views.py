@@ -124,6 +124,9 @@ class OrgUnitDetailView(ObjectDetailView):
             "can_view_memberships": has_any_role(
                 user, Membership.access_rules.roles_for(Action.VIEW)
             ),
+            "can_add_membership": units_for(user, Membership, Action.ADD)
+            .filter(pk=obj.pk)
+            .exists(),
         }
 
 

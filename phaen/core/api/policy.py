@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
@@ -12,7 +13,7 @@ from phaen.core.access import AccessRules
 
 
 class StandardPagination(PageNumberPagination):
-    page_size = 50
+    page_size = settings.PHAEN_LIST_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 500
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from phaen.core.tasks import send_email
 
 
 class LoginForm(AuthenticationForm):
@@ -35,7 +44,39 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Sends the reset e-mail as a background task, after the request's transaction commits."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        transaction.on_commit(lambda: send_email.enqueue(to=[to_email], subject=subject, body=body))
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     html_email_template_name = None
     subject_template_name = "registration/password_reset_subject.txt"
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' answer to a locked-out log-in: the Thai page, or the API's error shape."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path.startswith("/api/"):
+        message = gettext(
+            "มีการกรอกรหัสผ่านผิดหลายครั้ง ระบบจึงระงับการเข้าสู่ระบบชั่วคราว กรุณาลองใหม่ในอีก %(minutes)s นาที"
+        ) % {"minutes": minutes}
+        return JsonResponse({"error": {"code": "locked_out", "message": message}}, status=429)
+    context = {"cooloff_minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=429)

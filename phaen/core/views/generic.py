@@ -26,7 +26,7 @@ from django_filters import FilterSet
 
 from phaen.core.access import AccessRules, Action, can, has_any_role
 from phaen.core.audit import field_changes, history_for
-from phaen.core.exceptions import DomainError
+from phaen.core.exceptions import DomainError, StaleEditError
 from phaen.core.exports import EXPORT_FORMATS, table_export
 from phaen.core.forms import ReasonForm, ScopedModelForm
 from phaen.core.models import BaseModel
@@ -48,8 +48,12 @@ def query_without(request: HttpRequest, *names: str) -> str:
 
 
 def apply_domain_error(form: Any, error: DomainError) -> None:
+    """Show a refused change on the form; the user's input stays in it."""
     field = error.field if error.field in getattr(form, "fields", {}) else None
-    form.add_error(field, error.message)
+    message = error.message
+    if isinstance(error, StaleEditError):
+        message += " " + _("ข้อมูลที่คุณกรอกยังอยู่ในแบบฟอร์มด้านล่าง")
+    form.add_error(field, message)
 
 
 class PolicyView(View):

@@ -5,9 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.db import DatabaseError, connection
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,13 +28,17 @@ from phaen.core.home import panels_for
 from phaen.core.models import AuditEvent
 from phaen.core.tables import Column, Table
 from phaen.core.views.generic import ObjectListView, PolicyView
-from phaen.thai.calendar import FiscalYear
+from phaen.thai.calendar import FiscalQuarter, FiscalYear
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     fiscal_year = selected_fiscal_year(request)
-    context = {"fiscal_year": fiscal_year, "panels": panels_for(request)}
+    context = {
+        "fiscal_year": fiscal_year,
+        "current_quarter": FiscalQuarter.of(timezone.localdate()),
+        "panels": panels_for(request),
+    }
     return render(request, "core/home.html", context)
 
 
@@ -79,6 +91,16 @@ class AuditEventDetailView(PolicyView):
         event = self.get_object(Action.VIEW)
         context = {**self.model_context(), "object": event, "changes": field_changes(event)}
         return render(request, "core/auditevent_detail.html", context)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database answers, 503 otherwise (no login, no session)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
