@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 
 # The demo runs in DEBUG on the embedded SQLite database under var/ and may hold demo accounts.
-DEMO_ENV := DEBUG=1 PHAEN_DEMO=1 PHAEN_DEFAULT_FISCAL_YEAR=2561 DATABASE_URL=
+DEMO_ENV := DEBUG=1 PHAEN_DEMO=1 PHAEN_DEFAULT_FISCAL_YEAR=2561 PHAEN_TASKS_IMMEDIATE=1 DATABASE_URL=
 # Production-like settings for `check --deploy` (values are placeholders, never used to serve).
 DEPLOY_ENV := DEBUG=0 SECRET_KEY=check-deploy-placeholder-$$(date +%s)-a8f3k2m9q7w1e5r4t6y8u0i2o4p6 \
 	ALLOWED_HOSTS=phaen.example.go.th DATABASE_URL=sqlite:///:memory:
@@ -57,8 +57,11 @@ demo: venv
 	@echo ""
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# Coverage with its floor on the whole suite; `make test COV= PYTEST_ARGS=path` runs a part.
+COV ?= --cov --cov-report=term:skip-covered --cov-fail-under=85
+
 test: venv-dev
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup $(COV) $(PYTEST_ARGS)
 
 test-fast: venv-dev
 	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
@@ -83,7 +86,7 @@ messages: venv-dev
 	DEBUG=1 $(MANAGE) compilemessages --locale en --ignore ".venv/*"
 
 bench: venv-dev
-	DEBUG=1 $(PY) benchmarks/run.py
+	DEBUG=1 $(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov
