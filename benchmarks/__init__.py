@@ -1,0 +1,1 @@
+"""Benchmarks of phaen at national scale (run with ``make bench``; see README.md here)."""
