@@ -97,7 +97,33 @@ def covering_paths(paths: Iterable[str]) -> list[str]:
     return sorted(result)
 
 
+def ancestor_paths(paths: Iterable[str]) -> set[str]:
+    """Every path on the way from the root to each of ``paths`` (themselves included)."""
+    result: set[str] = set()
+    for path in paths:
+        parts = [part for part in path.split("/") if part]
+        result.update("/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
+    return result
+
+
+def is_root_path(path: str) -> bool:
+    """A path of a top-level unit ("/0000000001/")."""
+    return path.count("/") == 2
+
+
 ExtraRule = Callable[["User", str, tuple[Grant, ...]], Q | None]
+
+#: ``unit_path`` of reference data that belongs to no unit (fiscal years, national frameworks):
+#: every logged-in user may view it; changing it needs an allowed role at a top-level unit.
+GLOBAL = ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A further owner of a row: the lookup to its path and what roles there may do."""
+
+    unit_path: str
+    roles: Mapping[str, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -107,8 +133,10 @@ class AccessRules:
     ``unit_path`` is the lookup from the model to the materialised path of the unit that owns a
     row (``"path"`` on the unit itself, ``"unit__path"`` on a membership). ``roles`` maps actions
     to the roles that may perform them; admins may always act within their scope. ``public`` is
-    what anonymous visitors (and everyone) may view. ``also_visible`` adds rows a user may see
-    that are not owned by their units (e.g. projects their unit co-owns).
+    what anonymous visitors (and everyone) may view. ``scopes`` name further owners with their
+    own roles (a project's lead unit, whose reporters edit it). ``also_visible`` adds rows a user
+    may see that are not owned by their units (e.g. projects their unit co-owns).
+    ``unit_path=GLOBAL`` marks reference data owned by nobody.
     """
 
     unit_path: str
@@ -121,17 +149,33 @@ class AccessRules:
         }
     )
     public: Q | None = None
+    scopes: tuple[Scope, ...] = ()
     also_visible: ExtraRule | None = None
 
     def roles_for(self, action: str) -> frozenset[str]:
         return self.roles.get(action, frozenset()) | {Role.ADMIN}
 
+    def any_roles_for(self, action: str) -> frozenset[str]:
+        """Roles that may ``action`` some rows through the owner or a further scope."""
+        further = (scope.roles.get(action, frozenset()) for scope in self.scopes)
+        return self.roles_for(action).union(*further)
+
     def scope_q(self, user: User, action: str) -> Q | None:
         """The filter for what ``user`` may do ``action`` on, or None for nothing."""
         grants = user_grants(user)
         allowed = self.roles_for(action)
+        if self.unit_path == GLOBAL:
+            if action == Action.VIEW or any(
+                g.role in allowed and is_root_path(g.unit_path) for g in grants
+            ):
+                return Q()
+            return None
         paths = covering_paths(g.unit_path for g in grants if g.role in allowed)
         clauses = [Q(**{f"{self.unit_path}__startswith": path}) for path in paths]
+        for scope in self.scopes:
+            scope_roles = scope.roles.get(action, frozenset())
+            scope_paths = covering_paths(g.unit_path for g in grants if g.role in scope_roles)
+            clauses += [Q(**{f"{scope.unit_path}__startswith": path}) for path in scope_paths]
         if action == Action.VIEW and self.public is not None:
             clauses.append(self.public)
         if self.also_visible is not None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phaen.core.access import AccessRules, Action, RestrictedManager, Role
+from phaen.core.trees import PathField
 
 
 class User(AbstractUser):
@@ -105,9 +106,7 @@ class AuditEvent(models.Model):
     )
     object_id = models.CharField(_("รหัสรายการ"), max_length=64, blank=True)
     object_repr = models.CharField(_("รายการ"), max_length=255, blank=True)
-    unit_path = models.CharField(
-        _("หน่วยงานเจ้าของ (path)"), max_length=255, blank=True, db_index=True
-    )
+    unit_path = PathField(_("หน่วยงานเจ้าของ (path)"), blank=True)
     before = models.JSONField(_("ก่อนเปลี่ยน"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("หลังเปลี่ยน"), null=True, blank=True, encoder=DjangoJSONEncoder)
     reason = models.TextField(_("เหตุผล"), blank=True)
@@ -131,6 +130,7 @@ class AuditEvent(models.Model):
                 fields=["content_type", "object_id", "-occurred_at"], name="audit_object_idx"
             ),
             models.Index(fields=["actor", "-occurred_at"], name="audit_actor_idx"),
+            models.Index(fields=["unit_path"], name="audit_unit_path_idx"),
         ]
 
     def __str__(self) -> str:

@@ -18,17 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from phaen.core.access import MANAGERS, AccessRules, Action, Grant, Role
 from phaen.core.models import BaseModel
+from phaen.core.trees import PathField, child_path, path_ids
 
 CODE_TAKEN_MESSAGE = _("รหัสหน่วยงานนี้มีอยู่แล้ว")
-
-#: Path segments are zero-padded ids, so sorting by path lists the tree in order (parents
-#: before children, siblings in the order they were created).
-PATH_SEGMENT_WIDTH = 10
-
-
-def child_path(parent_path: str | None, pk: int) -> str:
-    """The materialised path of unit ``pk`` under a parent with ``parent_path`` (None: a root)."""
-    return f"{parent_path or '/'}{pk:0{PATH_SEGMENT_WIDTH}d}/"
 
 
 class OrgUnit(BaseModel):
@@ -81,9 +73,7 @@ class OrgUnit(BaseModel):
         blank=True,
         related_name="children",
     )
-    path = models.CharField(
-        _("ตำแหน่งในผัง"), max_length=255, db_index=True, editable=False, blank=True
-    )  # e.g. "/0000000001/0000000004/" (see child_path)
+    path = PathField(_("ตำแหน่งในผัง"), editable=False, blank=True)  # see phaen.core.trees
     depth = models.PositiveSmallIntegerField(_("ระดับ"), default=0, editable=False)
     is_active = models.BooleanField(_("ใช้งานอยู่"), default=True, db_index=True)
     province = models.CharField(_("จังหวัด"), max_length=100, blank=True)
@@ -111,7 +101,10 @@ class OrgUnit(BaseModel):
                 violation_error_message=_("ต้องระบุชื่อหน่วยงาน"),
             ),
         ]
-        indexes = [models.Index(fields=["parent", "name"], name="orgs_unit_children_idx")]
+        indexes = [
+            models.Index(fields=["path"], name="orgs_unit_path_idx"),
+            models.Index(fields=["parent", "name"], name="orgs_unit_children_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -125,7 +118,7 @@ class OrgUnit(BaseModel):
 
     def ancestor_ids(self) -> list[int]:
         """Ids on the path from the root down to (not including) this unit."""
-        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        return path_ids(self.path)[:-1]
 
     def is_descendant_of(self, other: OrgUnit) -> bool:
         return self.path.startswith(other.path) and self.pk != other.pk
@@ -187,3 +180,6 @@ class Membership(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("orgs:membership", args=[self.pk])
+
+
+__all__ = ["CODE_TAKEN_MESSAGE", "Membership", "OrgUnit", "child_path"]

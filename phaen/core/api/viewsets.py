@@ -119,7 +119,7 @@ class PolicyViewSet(viewsets.ModelViewSet):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Refuse users without any adding role before validating their input.
-        if not has_any_role(self.actor, self.rules.roles_for(Action.ADD)):
+        if not has_any_role(self.actor, self.rules.any_roles_for(Action.ADD)):
             raise exceptions.PermissionDenied(_("คุณไม่มีสิทธิ์เพิ่มรายการประเภทนี้"))
         return super().create(request, *args, **kwargs)
 

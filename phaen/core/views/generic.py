@@ -89,7 +89,7 @@ class PolicyView(View):
         return obj
 
     def can_add(self) -> bool:
-        return has_any_role(self.request.user, self.rules.roles_for(Action.ADD))
+        return has_any_role(self.request.user, self.rules.any_roles_for(Action.ADD))
 
     def model_context(self) -> dict[str, Any]:
         meta = self.model._meta
