@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from phaen.thai.calendar import FiscalYear
 from phaen.thai.dates import (
     ParsedDate,
     ThaiDateError,
@@ -196,3 +197,38 @@ class ThaiIntegerField(forms.IntegerField):
         if number != number.to_integral_value():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return int(number)
+
+
+def month_choices(first: FiscalYear, last: FiscalYear) -> list[tuple[str, str]]:
+    """Months of the fiscal years ``first``..``last`` as (ISO first day, "ต.ค. 60") choices."""
+    choices = []
+    year = first
+    while year <= last:
+        choices += [(month.start.isoformat(), month.long_label()) for month in year.months()]
+        year = year.next()
+    return choices
+
+
+class MonthField(forms.TypedChoiceField):
+    """A month, chosen from the months of a range of fiscal years; cleans to its first day.
+
+    Plans schedule by month (Oct → Sep), so a month picker with BE labels is clearer than a
+    date input. Forms narrow the range with ``set_fiscal_years``.
+    """
+
+    def __init__(
+        self, *, first: FiscalYear | None = None, last: FiscalYear | None = None, **kwargs: Any
+    ) -> None:
+        first = first or FiscalYear.current()
+        last = last or first
+        kwargs.setdefault("coerce", date.fromisoformat)
+        kwargs.setdefault("empty_value", None)
+        super().__init__(choices=[("", "---------"), *month_choices(first, last)], **kwargs)
+
+    def set_fiscal_years(self, first: FiscalYear, last: FiscalYear) -> None:
+        self.choices = [("", "---------"), *month_choices(first, last)]
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, date):
+            return value.replace(day=1).isoformat()
+        return value
