@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "phaen.thai",
     "phaen.core",
     "phaen.orgs",
+    "phaen.frameworks",
+    "phaen.plans",
     "phaen.api",
     "phaen.demo",
     "django.contrib.admin",

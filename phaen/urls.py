@@ -15,6 +15,8 @@ urlpatterns = [
     path("thai/", include("phaen.thai.urls")),
     path("core/", include("phaen.core.urls")),
     path("orgs/", include("phaen.orgs.urls")),
+    path("frameworks/", include("phaen.frameworks.urls")),
+    path("plans/", include("phaen.plans.urls")),
     path("api/v1/", include("phaen.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
