@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from phaen.orgs.testing import World, build_world
 
@@ -16,3 +19,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def world(db: None) -> World:
     """root → region → province A (→ group A1, school A2) and province B (→ school B1)."""
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _thai_between_tests() -> Iterator[None]:
+    """Every test starts and ends in the default language (Thai), whatever a test activated."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -71,6 +72,15 @@ class ThaiFirstLocaleMiddleware(LocaleMiddleware):
     Browsers send Accept-Language on their own (an English Windows says "en-US"), which must not
     turn a Thai office's pages English; API clients set it on purpose, so the API honours it.
     """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        # The language is the request's own: put back what was active before (a server thread,
+        # or the next test, must not inherit the last request's choice).
+        previous = translation.get_language()
+        try:
+            return super().__call__(request)
+        finally:
+            translation.activate(previous or settings.LANGUAGE_CODE)
 
     def process_request(self, request: HttpRequest) -> None:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)

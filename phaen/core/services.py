@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from phaen.core.access import Action, can
 from phaen.core.audit import audit_record, snapshot
@@ -92,7 +93,11 @@ def protected_message(obj: models.Model, error: ProtectedError | RestrictedError
         error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
     )
     counts = Counter(str(row._meta.verbose_name_plural) for row in related)
-    parts = ", ".join(f"{label} {count} รายการ" for label, count in sorted(counts.items()))
+    parts = ", ".join(
+        ngettext("%(label)s %(count)s รายการ", "%(label)s %(count)s รายการ", count)
+        % {"label": label, "count": count}
+        for label, count in sorted(counts.items())
+    )
     return _("ลบ “%(object)s” ไม่ได้ เพราะยังมีข้อมูลที่อ้างถึงอยู่: %(parts)s") % {
         "object": obj,
         "parts": parts,

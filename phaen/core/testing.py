@@ -36,8 +36,13 @@ class AccessScenario:
     #: The role that may add, change and delete; and one that may only read.
     writer_role: ClassVar[str] = Role.PLANNER
     reader_role: ClassVar[str | None] = Role.VIEWER
-    #: Whether anonymous visitors may see published rows (then scenarios say which are public).
+    #: Whether anonymous visitors may see published rows (then the API answers them 200 with the
+    #: published rows only, and 404 for the unpublished row ``make()`` returns).
     public: ClassVar[bool] = False
+    #: Reference data owned by no unit (``AccessRules(unit_path=GLOBAL)``, e.g. fiscal years):
+    #: every logged-in user reads every row; ``writer_role`` at a top-level unit (``world.root``)
+    #: writes, and the same role below the top ("out of scope") reads but gets 403 on writes.
+    global_reference: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

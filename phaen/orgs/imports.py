@@ -10,9 +10,7 @@ too.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -22,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from phaen.core.access import Action, can
 from phaen.core.exceptions import DomainError
+from phaen.core.imports import ImportPlan, RowError, csv_lines, decode, read_rows
 from phaen.orgs.models import OrgUnit
 from phaen.orgs.services import orgunit_create, orgunit_update
 
@@ -91,13 +90,6 @@ AFFILIATION_ALIASES = {
 }
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    message: str
-
-
 @dataclass
 class ImportRow:
     line: int
@@ -105,28 +97,6 @@ class ImportRow:
     parent_code: str
     values: dict[str, str]
     existing: OrgUnit | None = None
-
-
-@dataclass
-class ImportPlan:
-    rows: list[ImportRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def new_count(self) -> int:
-        return sum(1 for row in self.rows if row.existing is None)
-
-    @property
-    def update_count(self) -> int:
-        return sum(1 for row in self.rows if row.existing is not None)
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else TIS-620 as saved by Thai Excel."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp874")
 
 
 def _choice(value: str, choices: type[OrgUnit.Kind] | type[OrgUnit.Affiliation]) -> str | None:
@@ -140,48 +110,24 @@ def _choice(value: str, choices: type[OrgUnit.Kind] | type[OrgUnit.Affiliation])
     return None
 
 
-def plan_import(text: str, *, actor: User | None) -> ImportPlan:
+def plan_import(text: str, *, actor: User | None) -> ImportPlan[ImportRow]:
     """Read and check every row; nothing is written."""
-    plan = ImportPlan()
-    # Line numbers are the rows Excel shows: blank rows count, a cell on two lines does not.
-    lines = enumerate(csv.reader(io.StringIO(text)), start=1)
-    header_line, fieldnames = next(((line, cells) for line, cells in lines if cells), (1, []))
-    if not fieldnames:
-        plan.errors.append(RowError(1, "", _("ไฟล์ว่าง หรือไม่มีแถวหัวตาราง")))
-        return plan
-    columns: dict[int, str] = {}
-    for position, name in enumerate(fieldnames):
-        key = HEADERS.get(name.strip().lower()) or HEADERS.get(name.strip())
-        if key:
-            columns[position] = key
-    known = set(columns.values())
-    for required in ("code", "name", "kind", "affiliation", "parent_code"):
-        if required not in known:
-            plan.errors.append(
-                RowError(header_line, required, _("ไม่พบคอลัมน์ “%(column)s”") % {"column": required})
-            )
-    if plan.errors:
-        return plan
-
-    raw_rows: list[ImportRow] = []
-    for index, cells in lines:
-        if index - header_line > MAX_ROWS:
-            plan.errors.append(RowError(index, "", _("ไฟล์มีเกิน %d แถว") % MAX_ROWS))
-            break
-        values = {
-            key: (cells[position] if position < len(cells) else "").strip()
-            for position, key in columns.items()
-        }
-        if not any(values.values()):
-            continue
-        raw_rows.append(
-            ImportRow(
-                line=index,
-                code=values.pop("code", ""),
-                parent_code=values.pop("parent_code", ""),
-                values=values,
-            )
+    plan: ImportPlan[ImportRow] = ImportPlan()
+    read, plan.errors = read_rows(
+        csv_lines(text),
+        headers=HEADERS,
+        required=("code", "name", "kind", "affiliation", "parent_code"),
+        max_rows=MAX_ROWS,
+    )
+    raw_rows = [
+        ImportRow(
+            line=row.line,
+            code=row.values.pop("code", ""),
+            parent_code=row.values.pop("parent_code", ""),
+            values=row.values,
         )
+        for row in read
+    ]
 
     codes_in_file: dict[str, int] = {}
     for row in raw_rows:
@@ -209,9 +155,14 @@ def plan_import(text: str, *, actor: User | None) -> ImportPlan:
     return plan
 
 
+def plan_upload(name: str, data: bytes, *, actor: User | None) -> ImportPlan[ImportRow]:
+    """Check an uploaded CSV file (UTF-8 or TIS-620)."""
+    return plan_import(decode(data), actor=actor)
+
+
 def _check_row(
     row: ImportRow,
-    plan: ImportPlan,
+    plan: ImportPlan[ImportRow],
     *,
     actor: User | None,
     existing: dict[str, OrgUnit],
@@ -264,7 +215,7 @@ def _check_row(
         error("parent_code", _("หน่วยงานต้นสังกัด “%s” ปิดการใช้งานแล้ว") % parent)
 
 
-def _check_cycles(plan: ImportPlan, existing: dict[str, OrgUnit]) -> None:
+def _check_cycles(plan: ImportPlan[ImportRow], existing: dict[str, OrgUnit]) -> None:
     """Refuse parent codes that would make a loop (A under B under A)."""
     parent_of = {row.code: row.parent_code for row in plan.rows}
     for row in plan.rows:
@@ -295,7 +246,9 @@ def _check_cycles(plan: ImportPlan, existing: dict[str, OrgUnit]) -> None:
 
 
 @transaction.atomic
-def apply_import(plan: ImportPlan, *, actor: User | None, reason: str) -> tuple[int, int]:
+def apply_import(
+    plan: ImportPlan[ImportRow], *, actor: User | None, reason: str
+) -> tuple[int, int]:
     """Write a checked plan: parents before children. Returns (added, updated)."""
     if plan.errors:
         raise DomainError(_("ยังมีข้อผิดพลาดในไฟล์ จึงไม่นำเข้าข้อมูลใด ๆ"))

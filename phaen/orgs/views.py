@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from phaen.core.access import Action, can, has_any_role
 from phaen.core.exceptions import DomainError
 from phaen.core.exports import csv_response
+from phaen.core.imports import ImportPlan, ImportUploadForm
+from phaen.core.models import User
 from phaen.core.tables import Column, Table
 from phaen.core.views.generic import (
     ObjectDeleteView,
@@ -31,6 +32,7 @@ from phaen.core.views.generic import (
     apply_domain_error,
     paginate,
 )
+from phaen.core.views.imports import import_flow
 from phaen.orgs.filters import MembershipFilterSet, OrgUnitFilterSet
 from phaen.orgs.forms import (
     MembershipForm,
@@ -40,7 +42,7 @@ from phaen.orgs.forms import (
     UserInviteForm,
     unit_option_label,
 )
-from phaen.orgs.imports import TEMPLATE_HEADERS, apply_import, decode, plan_import
+from phaen.orgs.imports import TEMPLATE_HEADERS, ImportRow, apply_import, plan_upload
 from phaen.orgs.models import Membership, OrgUnit
 from phaen.orgs.selectors import ancestors, tree_children, units_for, user_memberships
 from phaen.orgs.services import (
@@ -232,21 +234,17 @@ class OrgUnitActiveView(PolicyView):
         return render(self.request, "orgs/orgunit_active.html", context, status=status)
 
 
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("ไฟล์ CSV"))
-
-    def clean_file(self) -> tuple[str, bytes]:
-        """The file's name and content, after the size and type checks."""
-        upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("ไฟล์ใหญ่เกิน 5 MB"))
-        name = str(upload.name or "")
-        if not name.lower().endswith(".csv"):
-            raise forms.ValidationError(_("รองรับเฉพาะไฟล์ .csv (บันทึกจาก Excel เป็น CSV UTF-8)"))
-        return name, upload.read()
-
-
 IMPORT_SALT = "phaen.orgs.import"
+
+
+def _upload_form(*args: Any, **kwargs: Any) -> ImportUploadForm:
+    return ImportUploadForm(
+        *args,
+        extensions=(".csv",),
+        type_message=_("รองรับเฉพาะไฟล์ .csv (บันทึกจาก Excel เป็น CSV UTF-8)"),
+        label=_("ไฟล์ CSV"),
+        **kwargs,
+    )
 
 
 @login_required
@@ -254,48 +252,27 @@ def orgunit_import(request: HttpRequest) -> HttpResponse:
     """Upload → check every row → show errors or a summary → confirm → apply all or nothing."""
     if not has_any_role(request.user, OrgUnit.access_rules.roles_for(Action.ADD)):
         raise PermissionDenied(_("คุณไม่มีสิทธิ์นำเข้าหน่วยงาน"))
-    actor = request.user
-    context: dict[str, Any] = {"form": ImportUploadForm()}
-    if request.method == "POST" and "payload" in request.POST:
-        try:
-            payload = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=3600)
-        except signing.BadSignature:
-            messages.error(request, _("ข้อมูลยืนยันการนำเข้าหมดอายุหรือไม่ถูกต้อง กรุณาอัปโหลดใหม่"))
-            return redirect("orgs:orgunit_import")
-        text = base64.b64decode(payload["data"]).decode("utf-8")
-        plan = plan_import(text, actor=actor)  # type: ignore[arg-type]
-        if not plan.errors:
-            try:
-                added, updated = apply_import(
-                    plan,
-                    actor=actor,  # type: ignore[arg-type]
-                    reason=_("นำเข้าจากไฟล์ %s") % payload["name"],
-                )
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(
-                    request,
-                    _("นำเข้าแล้ว: เพิ่ม %(added)s หน่วยงาน แก้ไข %(updated)s หน่วยงาน")
-                    % {"added": added, "updated": updated},
-                )
-                return redirect("orgs:orgunit_list")
-        context.update({"plan": plan, "filename": payload["name"]})
-    elif request.method == "POST":
-        form = ImportUploadForm(request.POST, request.FILES)
-        context["form"] = form
-        if form.is_valid():
-            name, data = form.cleaned_data["file"]
-            text = decode(data)
-            plan = plan_import(text, actor=actor)  # type: ignore[arg-type]
-            context.update({"plan": plan, "filename": name})
-            if not plan.errors:
-                context["payload"] = signing.dumps(
-                    {"name": name, "data": base64.b64encode(text.encode("utf-8")).decode()},
-                    salt=IMPORT_SALT,
-                    compress=True,
-                )
-    return render(request, "orgs/orgunit_import.html", context)
+    actor: User = request.user  # type: ignore[assignment]
+
+    def check(name: str, data: bytes) -> ImportPlan[ImportRow]:
+        return plan_upload(name, data, actor=actor)
+
+    def apply(plan: ImportPlan[ImportRow], reason: str) -> str:
+        added, updated = apply_import(plan, actor=actor, reason=reason)
+        return _("นำเข้าแล้ว: เพิ่ม %(added)s หน่วยงาน แก้ไข %(updated)s หน่วยงาน") % {
+            "added": added,
+            "updated": updated,
+        }
+
+    return import_flow(
+        request,
+        salt=IMPORT_SALT,
+        form_class=_upload_form,
+        check=check,
+        apply=apply,
+        template_name="orgs/orgunit_import.html",
+        done_url=reverse("orgs:orgunit_list"),
+    )
 
 
 @login_required

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from phaen.core.exceptions import DomainError
@@ -31,8 +33,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         fields = {exc.field: [exc.message]} if exc.field else None
         return Response(_error_body(exc.code, exc.message, fields), status=exc.status)
     if isinstance(exc, DjangoValidationError):
+        # A model's own validation (e.g. a conditional unique constraint) names the record as a
+        # whole "__all__"; the API calls it "non_field_errors", as serializers do.
         fields = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            {
+                (api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name): messages
+                for name, messages in exc.message_dict.items()
+            }
+            if hasattr(exc, "error_dict")
+            else {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
         )
         return Response(
             _error_body("validation_error", _("ข้อมูลไม่ถูกต้อง"), fields),

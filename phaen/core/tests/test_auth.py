@@ -340,7 +340,11 @@ def test_the_language_switch_sets_the_cookie(client):
 
 @pytest.mark.parametrize(
     ("accept_language", "language", "required"),
-    [("en", "en", "This field is required."), ("th", "th", "ฟิลด์นี้จำเป็น"), ("", "th", "ฟิลด์นี้จำเป็น")],
+    [
+        ("en", "en", "This field is required."),
+        ("th", "th", "กรุณากรอกข้อมูลช่องนี้"),
+        ("", "th", "กรุณากรอกข้อมูลช่องนี้"),
+    ],
 )
 def test_the_api_honours_accept_language(client, accept_language, language, required):
     headers = {"Accept-Language": accept_language} if accept_language else {}

@@ -60,6 +60,9 @@ class PolicyView(View):
     """Base of every object view: knows its model's access rules and the login rule."""
 
     queryset: ClassVar[models.QuerySet[Any]]
+    #: Whether anonymous visitors may open the page for the model's public rows. Pages that
+    #: change data (add, edit, delete, workflow steps) set False: visitors are asked to log in.
+    public_read: ClassVar[bool] = True
 
     @property
     def model(self) -> type[models.Model]:
@@ -73,7 +76,9 @@ class PolicyView(View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # Anonymous visitors may only see what a model makes public.
         if not request.user.is_authenticated and (
-            self.rules.public is None or request.method not in ("GET", "HEAD")
+            self.rules.public is None
+            or not self.public_read
+            or request.method not in ("GET", "HEAD")
         ):
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
@@ -183,6 +188,8 @@ class ObjectHistoryView(PolicyView):
 class ObjectEditView(PolicyView):
     """Create (no ``pk`` in the URL) or edit an object through its service."""
 
+    public_read = False
+
     form: ClassVar[type[ScopedModelForm]]
     template_name: ClassVar[str] = "core/object_edit.html"
     create_service: ClassVar[Callable[..., Any]] = staticmethod(object_create)
@@ -260,6 +267,8 @@ class ObjectEditView(PolicyView):
 
 class ObjectDeleteView(PolicyView):
     """Confirm and delete; rows that own data are refused with the reason shown."""
+
+    public_read = False
 
     template_name: ClassVar[str] = "core/object_delete.html"
     success_url_name: ClassVar[str]

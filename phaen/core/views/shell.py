@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from phaen.core.access import Action
@@ -64,12 +65,12 @@ def changes_summary(event: AuditEvent) -> str:
 
 class AuditEventTable(Table):
     columns = [
-        Column("occurred_at", _("เวลา"), order_by="occurred_at", link=True),
-        Column("actor_name", _("ผู้ดำเนินการ"), order_by="actor_name"),
-        Column("action", _("การกระทำ"), order_by="action"),
-        Column("object_repr", _("รายการ"), order_by="object_repr"),
-        Column("fields", _("ข้อมูลที่เปลี่ยน"), accessor=changes_summary),
-        Column("reason", _("เหตุผล")),
+        Column("occurred_at", gettext_lazy("เวลา"), order_by="occurred_at", link=True),
+        Column("actor_name", gettext_lazy("ผู้ดำเนินการ"), order_by="actor_name"),
+        Column("action", gettext_lazy("การกระทำ"), order_by="action"),
+        Column("object_repr", gettext_lazy("รายการ"), order_by="object_repr"),
+        Column("fields", gettext_lazy("ข้อมูลที่เปลี่ยน"), accessor=changes_summary),
+        Column("reason", gettext_lazy("เหตุผล")),
     ]
     default_order = ("-occurred_at", "-id")
 
