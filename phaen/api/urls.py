@@ -12,7 +12,9 @@ from rest_framework.routers import DefaultRouter
 
 from phaen.api.views import TokenView
 from phaen.core.api.viewsets import AuditEventViewSet
+from phaen.frameworks.api import FrameworkNodeViewSet, FrameworkViewSet
 from phaen.orgs.api import MembershipViewSet, OrgUnitViewSet
+from phaen.plans import api as plans_api
 
 # Swagger UI sets inline style attributes; its scripts stay same-origin files (no inline code).
 DOCS_CSP: dict[str, Collection[str] | str] = {
@@ -25,6 +27,24 @@ router = DefaultRouter()
 router.register("org-units", OrgUnitViewSet, basename="orgunit")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
+router.register("frameworks", FrameworkViewSet, basename="framework")
+router.register("framework-nodes", FrameworkNodeViewSet, basename="frameworknode")
+# Plans (phaen/plans/api.py)
+router.register("fiscal-years", plans_api.FiscalYearViewSet, basename="fiscalyear")
+router.register("plans", plans_api.ActionPlanViewSet, basename="actionplan")
+router.register("plan-versions", plans_api.PlanVersionViewSet, basename="planversion")
+router.register("missions", plans_api.MissionViewSet, basename="mission")
+router.register("strategic-issues", plans_api.StrategicIssueViewSet, basename="strategicissue")
+router.register("goals", plans_api.GoalViewSet, basename="goal")
+router.register("indicators", plans_api.IndicatorViewSet, basename="indicator")
+router.register("indicator-targets", plans_api.IndicatorTargetViewSet, basename="indicatortarget")
+router.register("scoring-bands", plans_api.ScoringBandViewSet, basename="scoringband")
+router.register("milestones", plans_api.MilestoneViewSet, basename="milestone")
+router.register("strategies", plans_api.StrategyViewSet, basename="strategy")
+router.register("projects", plans_api.ProjectViewSet, basename="project")
+router.register("project-owners", plans_api.ProjectOwnerViewSet, basename="projectowner")
+router.register("activities", plans_api.ActivityViewSet, basename="activity")
+router.register("alignment-links", plans_api.AlignmentLinkViewSet, basename="alignmentlink")
 
 app_name = "api"
 

@@ -227,6 +227,9 @@ class PlanContent(BaseModel):
         PlanVersion, verbose_name=_("ฉบับของแผน"), on_delete=models.CASCADE, related_name="+"
     )
 
+    # The lineage id is bookkeeping across versions, not content a reader of the history needs.
+    audit_exclude = BaseModel.audit_exclude | {"lineage"}
+
     class Meta:
         abstract = True
 
@@ -558,6 +561,8 @@ class Activity(PlanContent, Lineage):
                     Action.DELETE: frozenset({Role.REPORTER}),
                 },
             ),
+            # The unit responsible for an activity sees it (and its calendar feed lists it).
+            Scope("responsible_unit__path", {Action.VIEW: ALL_ROLES}),
         )
     )
 

@@ -51,11 +51,18 @@ def current_version(plan: ActionPlan) -> PlanVersion | None:
     return settled[0] if settled else (versions[0] if versions else None)
 
 
-def current_version_ids(plans: QuerySet[ActionPlan]) -> list[int]:
-    """The current version of each plan, in one query."""
-    rows = PlanVersion.objects.filter(plan__in=plans).values_list(
-        "plan_id", "pk", "status", "number"
+def current_version_ids(plans: QuerySet[ActionPlan], *, user: AnyUser | None = None) -> list[int]:
+    """The current version of each plan, in one query.
+
+    With ``user``, the current one among the versions that user may view (a visitor who sees
+    only what is published gets the newest published version, not a newer approved one).
+    """
+    versions = (
+        PlanVersion.objects.restrict(user, Action.VIEW)
+        if user is not None
+        else PlanVersion.objects.all()
     )
+    rows = versions.filter(plan__in=plans).values_list("plan_id", "pk", "status", "number")
     best: dict[int, tuple[bool, int, int]] = {}
     for plan_id, pk, status, number in rows:
         rank = (status != PlanVersion.Status.DRAFT, number, pk)
@@ -195,7 +202,8 @@ class NodeSummary:
     node: FrameworkNode
     direct_budget: Decimal = ZERO
     budget: Decimal = ZERO  # with everything below the node
-    project_ids: set[int] = field(default_factory=set)
+    project_ids: set[int] = field(default_factory=set)  # projects counted at the node itself
+    subtree_project_ids: set[int] = field(default_factory=set)  # … at it or below it
     linked: bool = False  # some row of the plan links to the node or below it
 
 
@@ -244,12 +252,20 @@ def alignment_report(
     nodes = list(FrameworkNode.objects.filter(framework=framework).order_by("path"))
     summaries = {n.pk: NodeSummary(n) for n in nodes}
     by_path = sorted(nodes, key=lambda n: n.path)
-    columns = [n for n in by_path if n.depth == depth] or [n for n in by_path if n.depth == 0]
     links = list(
         AlignmentLink.objects.filter(plan_version=version, node__framework=framework)
         .select_related("node")
         .order_by("node__path", "pk")
     )
+    # A retired node is a column only while something in the plan still links to it or below.
+    linked_paths = {link.node.path for link in links}
+    column_depth = depth if any(n.depth == depth for n in by_path) else 0
+    columns = [
+        n
+        for n in by_path
+        if n.depth == column_depth
+        and (not n.is_retired or any(p.startswith(n.path) for p in linked_paths))
+    ]
     issues = list(StrategicIssue.objects.filter(plan_version=version).order_by("number"))
     goals = dict(Goal.objects.filter(plan_version=version).values_list("pk", "strategic_issue_id"))
     indicator_issue: dict[int, int | None] = {
@@ -305,6 +321,7 @@ def alignment_report(
             for ancestor_id in [*counted.node.ancestor_ids(), counted.node_id]:
                 if ancestor_id in summaries:
                     summaries[ancestor_id].budget += project.budget
+                    summaries[ancestor_id].subtree_project_ids.add(project.pk)
         issue_id = project.strategy.strategic_issue_id if project.strategy else None
         project_rows[issue_id].append(
             MatrixRow(str(project), project.get_absolute_url(), True, project.budget, marks)
@@ -346,6 +363,13 @@ def register_latest_values(provider: LatestValues) -> None:
     _latest_values = provider
 
 
+def format_value(value: Decimal | None) -> str:
+    """An indicator value without trailing zeros, with thousands separators ("1,234.5")."""
+    if value is None:
+        return ""
+    return f"{value.normalize():,f}"
+
+
 @dataclass
 class IndicatorGap:
     indicator: Indicator
@@ -366,6 +390,26 @@ class IndicatorGap:
             return _("ต้องเพิ่มขึ้นอีก")
         return _("ต้องลดลงอีก")
 
+    @property
+    def baseline_text(self) -> str:
+        return format_value(self.baseline)
+
+    @property
+    def target_text(self) -> str:
+        return format_value(self.target)
+
+    @property
+    def latest_text(self) -> str:
+        return format_value(self.latest)
+
+    @property
+    def gap_text(self) -> str:
+        """The gap in words: "ต้องเพิ่มขึ้นอีก 12.5 ร้อยละ", "บรรลุค่าเป้าหมายแล้ว"…"""
+        if self.gap is None or self.met:
+            return self.direction_text
+        unit = self.indicator.unit_of_measure
+        return f"{self.direction_text} {format_value(self.gap)} {unit}".strip()
+
 
 @dataclass
 class IssueGapSummary:
@@ -383,6 +427,11 @@ class IssueGapSummary:
     @property
     def unknown_count(self) -> int:
         return sum(1 for gap in self.gaps if gap.met is None)
+
+    @property
+    def open_count(self) -> int:
+        """Indicators with a known current state that still falls short of the target."""
+        return sum(1 for gap in self.gaps if gap.met is False)
 
 
 def indicator_gap(indicator: Indicator, latest: tuple[Decimal, str] | None) -> IndicatorGap:
@@ -434,6 +483,8 @@ class CalendarRow:
     project: Project
     issue: StrategicIssue | None
     months: list[bool]  # one per fiscal month, October first
+    starts_before: bool = False  # a multi-year activity began before this fiscal year
+    ends_after: bool = False  # … and goes on after it
 
     @property
     def first(self) -> int:
@@ -470,6 +521,8 @@ def activity_calendar(activities: QuerySet[Activity], fiscal_year: FiscalPeriod)
                 project=activity.project,
                 issue=strategy.strategic_issue if strategy else None,
                 months=flags,
+                starts_before=activity.start_month < fiscal_year.start,
+                ends_after=activity.end_month > fiscal_year.end,
             )
         )
     return Calendar(fiscal_year=fiscal_year, months=months, rows=rows)
@@ -493,13 +546,13 @@ def unit_work(user: AnyUser, unit: OrgUnit, version_ids: Iterable[int]) -> UnitW
     )
     led = list(
         visible.filter(lead_unit=unit)
-        .select_related("plan_version__plan", "strategy")
-        .order_by("code")
+        .select_related("plan_version__plan__unit", "strategy")
+        .order_by("plan_unit_path", "code", "pk")
     )
     roles = (
         ProjectOwner.objects.filter(unit=unit, project__in=visible)
-        .select_related("project__plan_version__plan", "project__lead_unit")
-        .order_by("project__code")
+        .select_related("project__plan_version__plan__unit", "project__lead_unit")
+        .order_by("project__plan_unit_path", "project__code", "project_id")
     )
     co_owned = [(r.project, r) for r in roles if r.role == ProjectOwner.OwnerRole.CO_OWNER]
     supported = [(r.project, r) for r in roles if r.role == ProjectOwner.OwnerRole.SUPPORTER]
@@ -510,6 +563,8 @@ def unit_work(user: AnyUser, unit: OrgUnit, version_ids: Iterable[int]) -> UnitW
 
 
 def _ical_text(value: str) -> str:
+    """TEXT escaping of RFC 5545 §3.3.11; a CR (alone or before LF) is a line break too."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
