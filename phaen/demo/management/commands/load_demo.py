@@ -7,12 +7,21 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from phaen.demo.loader import LoadReport, load_accounts, load_orgs
+from phaen.demo.loader import (
+    LoadReport,
+    load_accounts,
+    load_fiscal_years,
+    load_orgs,
+    load_plans,
+)
 from phaen.demo.orgs_data import ACCOUNTS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (Nakhon Si Thammarat PEO, FY2561) and the demo accounts."
+    help = (
+        "Load the demo data (Nakhon Si Thammarat PEO, FY2561: organisations, the PEO action plan "
+        "and two agency plans) and the demo accounts."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -24,6 +33,14 @@ class Command(BaseCommand):
             "--no-accounts",
             action="store_true",
             help="Load the demo data only, without the demo accounts.",
+        )
+        parser.add_argument(
+            "--no-plans",
+            action="store_true",
+            help=(
+                "Load the organisations, fiscal years (and accounts) without the demo plans, "
+                "e.g. to build a plan from an empty fiscal year."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,6 +55,9 @@ class Command(BaseCommand):
         units = load_orgs(report)
         if with_accounts:
             load_accounts(report, units)
+        load_fiscal_years(report)
+        if not options["no_plans"]:
+            load_plans(report, units)
         if report.created:
             summary = ", ".join(f"{what} {count}" for what, count in report.created.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}"))
