@@ -318,6 +318,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name get their own enum names (no generated suffixes).
+    "ENUM_NAME_OVERRIDES": {
+        "PlanVersionKindEnum": "phaen.plans.models.PlanVersion.Kind",
+        "PlanVersionStatusEnum": "phaen.plans.models.PlanVersion.Status",
+        "IndicatorKindEnum": "phaen.plans.models.Indicator.Kind",
+        "ProjectStatusEnum": "phaen.plans.models.Project.Status",
+    },
 }
 
 # Logging ---------------------------------------------------------------------------------------

@@ -16,16 +16,27 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 import phaen.core.tests.access
-import phaen.orgs.tests.access  # noqa: F401 - importing registers the scenarios
+import phaen.frameworks.tests.access
+import phaen.orgs.tests.access
+import phaen.plans.tests.access  # noqa: F401 - importing registers the scenarios
 from phaen.core.testing import SCENARIOS, AccessScenario
 
 pytestmark = pytest.mark.django_db
 
 WRITES = ("create", "edit", "delete")
+# Rows owned by units, and reference data owned by none (tested at the end of this file).
+UNIT_SCENARIOS = [scenario for scenario in SCENARIOS if not scenario.global_reference]
+GLOBAL_SCENARIOS = [scenario for scenario in SCENARIOS if scenario.global_reference]
 
 
-@pytest.fixture(params=SCENARIOS, ids=lambda scenario: scenario.__name__)
+@pytest.fixture(params=UNIT_SCENARIOS, ids=lambda scenario: scenario.__name__)
 def scenario(request: pytest.FixtureRequest, world: Any) -> AccessScenario:
+    instance: AccessScenario = request.param(world)
+    return instance
+
+
+@pytest.fixture(params=GLOBAL_SCENARIOS, ids=lambda scenario: scenario.__name__)
+def global_scenario(request: pytest.FixtureRequest, world: Any) -> AccessScenario:
     instance: AccessScenario = request.param(world)
     return instance
 
@@ -111,6 +122,14 @@ def test_ui_anonymous_is_sent_to_login(scenario: AccessScenario) -> None:
     for action in scenario.ui_actions:
         url = ui_url(scenario, action, obj)
         response = client.get(url)
+        if scenario.public and action in ("list", "detail"):
+            # Anonymous visitors read public rows only; the row made here is not public.
+            if action == "list":
+                assert response.status_code == 200
+                assert obj.get_absolute_url() not in response.content.decode()
+            else:
+                assert response.status_code == 404
+            continue
         assert response.status_code == 302, (action, response.status_code)
         assert response["Location"].startswith(reverse("login")), action
     for action in ui_writes(scenario):
@@ -127,12 +146,19 @@ def test_api_anonymous_gets_401(scenario: AccessScenario) -> None:
     obj = scenario.make()
     before = created_count(scenario)
     client = api_client()
-    assert client.get(api_url(scenario)).status_code == 401
-    assert client.get(api_url(scenario, obj)).status_code == 401
+    if scenario.public:
+        # Anonymous visitors read published rows only; the row made here is not published.
+        response = client.get(api_url(scenario))
+        assert response.status_code == 200
+        assert obj.pk not in api_ids(response)
+        assert client.get(api_url(scenario, obj)).status_code == 404
+    else:
+        assert client.get(api_url(scenario)).status_code == 401
+        assert client.get(api_url(scenario, obj)).status_code == 401
     assert client.post(api_url(scenario), {}, format="json").status_code == 401
     assert client.patch(api_url(scenario, obj), {}, format="json").status_code == 401
     assert client.delete(api_url(scenario, obj)).status_code == 401
-    body = client.get(api_url(scenario)).json()
+    body = client.post(api_url(scenario), {}, format="json").json()
     assert body["error"]["code"] == "not_authenticated"
     assert_untouched(scenario, obj, before)
 
@@ -318,3 +344,108 @@ def test_api_out_of_scope_writer_gets_404(scenario: AccessScenario, world: Any) 
     if "delete" in scenario.api_actions:
         assert client.delete(api_url(scenario, obj)).status_code == 404
     assert_untouched(scenario, obj, before)
+
+
+# Global reference data ----------------------------------------------------------------------
+# Rows owned by no unit (e.g. fiscal years): every logged-in user reads them, whatever their
+# unit; only ``writer_role`` at a top-level unit writes. "Out of scope" here is the same role
+# below the top: it reads, and gets 403 on writes.
+
+
+def test_ui_global_reference_is_read_by_every_user_and_written_at_the_top(
+    global_scenario: AccessScenario, world: Any
+) -> None:
+    scenario = global_scenario
+    if scenario.ui_prefix is None:
+        pytest.skip("no UI pages")
+    obj = scenario.make()
+    before = created_count(scenario)
+    anonymous = ui_client()
+    for action in scenario.ui_actions:
+        response = anonymous.get(ui_url(scenario, action, obj))
+        if scenario.public and action in ("list", "detail"):
+            assert response.status_code == 200, action
+        else:
+            assert response.status_code == 302, action
+            assert response["Location"].startswith(reverse("login")), action
+    below_top = (
+        world.nobody(),
+        world.user(scenario.writer_role, world.province_b),
+        *([world.user(scenario.reader_role, world.province_a)] if scenario.reader_role else []),
+    )
+    for user in below_top:
+        client = ui_client(user)
+        response = client.get(ui_url(scenario, "list"))
+        assert response.status_code == 200
+        assert obj.get_absolute_url() in response.content.decode()
+        assert client.get(ui_url(scenario, "detail", obj)).status_code == 200
+        if "create" in scenario.ui_actions:
+            response = client.post(ui_url(scenario, "create"), scenario.ui_create_data())
+            assert response.status_code == 403
+        if "edit" in scenario.ui_actions:
+            response = client.post(ui_url(scenario, "edit", obj), scenario.ui_update_data(obj))
+            assert response.status_code == 403
+        if "delete" in scenario.ui_actions:
+            assert client.post(ui_url(scenario, "delete", obj), {}).status_code == 403
+    assert_untouched(scenario, obj, before)
+    top = ui_client(world.user(scenario.writer_role, world.root))
+    if "create" in scenario.ui_actions:
+        response = top.post(ui_url(scenario, "create"), scenario.ui_create_data())
+        assert response.status_code == 302, response.content.decode()[-3000:]
+        assert scenario.created().count() == 1
+    if "edit" in scenario.ui_actions:
+        response = top.post(ui_url(scenario, "edit", obj), scenario.ui_update_data(obj))
+        assert response.status_code == 302, response.content.decode()[-3000:]
+        assert scenario.changed(obj)
+    if "delete" in scenario.ui_actions:
+        obj.refresh_from_db()
+        response = top.post(ui_url(scenario, "delete", obj), {"version": obj.version})
+        assert response.status_code == 302
+        assert not exists(obj)
+
+
+def test_api_global_reference_is_read_by_every_user_and_written_at_the_top(
+    global_scenario: AccessScenario, world: Any
+) -> None:
+    scenario = global_scenario
+    if scenario.api_path is None:
+        pytest.skip("no API")
+    obj = scenario.make()
+    before = created_count(scenario)
+    anonymous = api_client()
+    if scenario.public:
+        assert obj.pk in api_ids(anonymous.get(api_url(scenario)))
+    else:
+        assert anonymous.get(api_url(scenario)).status_code == 401
+    assert anonymous.post(api_url(scenario), {}, format="json").status_code == 401
+    assert anonymous.patch(api_url(scenario, obj), {}, format="json").status_code == 401
+    below_top = (
+        world.nobody(),
+        world.user(scenario.writer_role, world.province_b),
+        *([world.user(scenario.reader_role, world.province_a)] if scenario.reader_role else []),
+    )
+    for user in below_top:
+        client = api_client(user)
+        assert obj.pk in api_ids(client.get(api_url(scenario)))
+        assert client.get(api_url(scenario, obj)).status_code == 200
+        if "create" in scenario.api_actions:
+            response = client.post(api_url(scenario), scenario.api_create_data(), format="json")
+            assert response.status_code == 403
+        if "edit" in scenario.api_actions:
+            data = scenario.api_update_data(obj)
+            assert client.patch(api_url(scenario, obj), data, format="json").status_code == 403
+        if "delete" in scenario.api_actions:
+            assert client.delete(api_url(scenario, obj)).status_code == 403
+    assert_untouched(scenario, obj, before)
+    top = api_client(world.user(scenario.writer_role, world.root))
+    if "create" in scenario.api_actions:
+        response = top.post(api_url(scenario), scenario.api_create_data(), format="json")
+        assert response.status_code == 201, response.json()
+        assert scenario.created().count() == 1
+    if "edit" in scenario.api_actions:
+        response = top.patch(api_url(scenario, obj), scenario.api_update_data(obj), format="json")
+        assert response.status_code == 200, response.json()
+        assert scenario.changed(obj)
+    if "delete" in scenario.api_actions:
+        assert top.delete(api_url(scenario, obj)).status_code == 204
+        assert not exists(obj)
