@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "phaen.orgs",
     "phaen.frameworks",
     "phaen.plans",
+    "phaen.budget",
     "phaen.api",
     "phaen.demo",
     "django.contrib.admin",

@@ -222,6 +222,18 @@ def can(user: AnyUser | None, action: str, obj: models.Model) -> bool:
     return bool(manager.restrict(user, action).filter(pk=obj.pk).exists())  # type: ignore[attr-defined]
 
 
+def can_at(user: AnyUser | None, model: type[models.Model], action: str, unit_path: str) -> bool:
+    """Whether ``user`` may ``action`` rows of ``model`` owned by the unit at ``unit_path``
+    (for rows that do not exist yet, e.g. a spending plan about to be written)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    rules: AccessRules = model.access_rules  # type: ignore[attr-defined]
+    allowed = rules.roles_for(action)
+    return any(g.role in allowed and unit_path.startswith(g.unit_path) for g in user_grants(user))
+
+
 def has_any_role(user: AnyUser, roles: Iterable[str]) -> bool:
     """Whether the user holds any of ``roles`` anywhere (for showing menus and buttons)."""
     if not user.is_authenticated:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.tokens import default_token_generator
@@ -37,6 +38,17 @@ def register_path_copy(model: type[models.Model], field_name: str) -> None:
     """Declare a column that copies a unit's path, so moving a unit keeps it correct."""
     if (model, field_name) not in _path_copies:
         _path_copies.append((model, field_name))
+
+
+# Called with (old path, new path) after a unit moved, inside the move's transaction, by apps
+# that keep sums per unit and its ancestors (e.g. the budget's running sums).
+MoveHook = Callable[[str, str], None]
+_move_hooks: list[MoveHook] = []
+
+
+def register_move_hook(hook: MoveHook) -> None:
+    if hook not in _move_hooks:
+        _move_hooks.append(hook)
 
 
 def _check_parent(unit: OrgUnit, parent: OrgUnit | None) -> None:
@@ -127,6 +139,9 @@ def orgunit_update(
         if actor is not None:
             forget_grants(actor)
     instance.save()
+    if moved:
+        for hook in _move_hooks:
+            hook(current.path, instance.path)
     ensure_in_scope(actor, instance, Action.CHANGE)
     audit_record(
         actor=actor,
