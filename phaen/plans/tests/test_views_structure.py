@@ -468,6 +468,98 @@ def test_reporters_of_the_lead_unit_edit_their_project_but_not_another(client, w
     assert client.get(url).status_code in (403, 404)
 
 
+def test_the_lead_units_reporter_edits_the_project_and_its_activities_while_it_is_a_draft(
+    client, world, fy, people
+):
+    """Group A1 leads the project: its reporter edits the project and adds and edits its
+    activities. A reporter elsewhere in the province (school A2) sees none of it. Once the
+    version is approved, the lead unit's reporter changes nothing either."""
+    plan = small_plan(world.province_a, world.group_a1)
+    project, activity = plan.project, plan.activity
+    project_url = reverse("plans:project_edit", args=[project.pk])
+    add_url = reverse("plans:activity_add") + f"?project={project.pk}"
+    activity_url = reverse("plans:activity_edit", args=[activity.pk])
+
+    def project_post(name):
+        project.refresh_from_db()
+        data = project_data(name=name, strategy=plan.strategy.pk, budget="100,000")
+        return client.post(project_url, {**data, "version": project.version})
+
+    def activity_post(url, name, **values):
+        data = {
+            "number": "2",
+            "name": name,
+            "start_month": "2018-04-01",
+            "end_month": "2018-06-01",
+            "budget": "10,000",
+            **values,
+        }
+        return client.post(url, data)
+
+    # A reporter elsewhere in the province: not the project's, so nothing is there for them.
+    login(client, people.school_reporter)
+    for url in (
+        project.get_absolute_url(),
+        project_url,
+        add_url,
+        activity.get_absolute_url(),
+        activity_url,
+    ):
+        assert client.get(url).status_code == 404, url
+    assert project_post("เปลี่ยนโดยคนนอก").status_code == 404
+    assert activity_post(add_url, "เพิ่มโดยคนนอก").status_code == 404
+    response = activity_post(activity_url, "เปลี่ยนโดยคนนอก", version=activity.version)
+    assert response.status_code == 404
+    assert Project.objects.get(pk=project.pk).name == "โครงการส่งเสริมการอ่าน"
+    assert not Activity.objects.filter(name__endswith="โดยคนนอก").exists()
+    assert Activity.objects.get(pk=activity.pk).name == "อบรมครูบรรณารักษ์"
+
+    # The lead unit's reporter, while the version is a draft.
+    login(client, people.lead_reporter)
+    assert client.get(project.get_absolute_url()).status_code == 200
+    assert client.get(project_url).status_code == 200
+    response = project_post("โครงการส่งเสริมการอ่าน (ปรับโดยเจ้าภาพ)")
+    assert response.status_code == 302, html(response)
+    assert Project.objects.get(pk=project.pk).name == "โครงการส่งเสริมการอ่าน (ปรับโดยเจ้าภาพ)"
+    assert client.get(add_url).status_code == 200
+    response = activity_post(add_url, "ติดตามผลโดยเจ้าภาพ")
+    assert response.status_code == 302, html(response)
+    added = Activity.objects.get(project=project, name="ติดตามผลโดยเจ้าภาพ")
+    assert client.get(added.get_absolute_url()).status_code == 200
+    assert client.get(activity_url).status_code == 200
+    response = activity_post(
+        activity_url, "อบรมครูบรรณารักษ์ (ปรับ)", number="1", version=activity.version
+    )
+    assert response.status_code == 302, html(response)
+    assert Activity.objects.get(pk=activity.pk).name == "อบรมครูบรรณารักษ์ (ปรับ)"
+    # The project itself is the plan's: its reporter neither deletes it nor adds projects.
+    assert client.get(reverse("plans:project_delete", args=[project.pk])).status_code == 403
+    version_add = reverse("plans:project_add") + f"?version={plan.version.pk}"
+    assert client.get(version_add).status_code == 404  # the plan version is not theirs to see
+
+    # Approved: the pages send them back with the reason, and the services refuse the change.
+    version_approve(actor=None, version=plan.version, expected_version=plan.version.version)
+    for url, back in (
+        (project_url, project.get_absolute_url()),
+        (activity_url, activity.get_absolute_url()),
+        (add_url, plan.version.get_absolute_url()),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == back
+    activity.refresh_from_db()
+    for response in (
+        project_post("เปลี่ยนหลังอนุมัติ"),
+        activity_post(add_url, "เพิ่มหลังอนุมัติ"),
+        activity_post(activity_url, "เปลี่ยนหลังอนุมัติ", version=activity.version),
+    ):
+        assert response.status_code == 400
+        assert "จึงแก้ไขไม่ได้" in html(response)  # "the version is approved, so it is locked"
+    assert Project.objects.get(pk=project.pk).name == "โครงการส่งเสริมการอ่าน (ปรับโดยเจ้าภาพ)"
+    assert not Activity.objects.filter(name__endswith="หลังอนุมัติ").exists()
+    assert Activity.objects.get(pk=activity.pk).name == "อบรมครูบรรณารักษ์ (ปรับ)"
+
+
 def test_viewers_read_the_plan_without_any_edit_link(client, world, fy, people):
     plan = small_plan(world.province_a, world.group_a1)
     login(client, people.viewer)
