@@ -256,10 +256,10 @@ def allocation_create(*, actor: User | None, instance: Allocation, reason: str =
     Allocation.objects.filter(pk=created.pk).update(
         tree_path=created.tree_path, root=created.root_id
     )
-    if created.parent_id is None:
-        rollups.add_allocated(
-            rollups.key_of(created), original=created.amount, allocated=created.amount
-        )
+    # Every allocation counts in the running sums of the units it brings money into.
+    rollups.add_allocated(
+        rollups.key_of(created), original=created.amount, allocated=created.amount
+    )
     return created
 
 
@@ -297,13 +297,12 @@ def allocation_update(
     updated = object_update(
         actor=actor, instance=instance, expected_version=expected_version, reason=reason
     )
-    if updated.parent_id is None:
-        rollups.add_allocated(
-            rollups.key_of(current), original=-current.original_amount, allocated=-current.amount
-        )
-        rollups.add_allocated(
-            rollups.key_of(updated), original=updated.original_amount, allocated=updated.amount
-        )
+    rollups.add_allocated(
+        rollups.key_of(current), original=-current.original_amount, allocated=-current.amount
+    )
+    rollups.add_allocated(
+        rollups.key_of(updated), original=updated.original_amount, allocated=updated.amount
+    )
     return updated
 
 
@@ -319,10 +318,9 @@ def allocation_delete(
     current = Allocation.objects.select_for_update().get(pk=instance.pk)
     SpendingPlanLine.objects.filter(allocation=current).delete()
     object_delete(actor=actor, instance=current, expected_version=expected_version, reason=reason)
-    if current.parent_id is None:
-        rollups.add_allocated(
-            rollups.key_of(current), original=-current.original_amount, allocated=-current.amount
-        )
+    rollups.add_allocated(
+        rollups.key_of(current), original=-current.original_amount, allocated=-current.amount
+    )
 
 
 # Spending plans -----------------------------------------------------------------------------
@@ -374,11 +372,10 @@ def spending_plan_set(
             for month, amount in sorted(cleaned.items())
         ]
     )
-    if current.parent_id is None:
-        key = rollups.key_of(current)
-        for month in months:
-            delta = cleaned.get(month, ZERO) - old.get(month, ZERO)
-            rollups.add_month(key, month, planned=delta)
+    key = rollups.key_of(current)
+    for month in months:
+        delta = cleaned.get(month, ZERO) - old.get(month, ZERO)
+        rollups.add_month(key, month, planned=delta)
     audit_record(
         actor=actor,
         action="budget.spendingplan.updated",
@@ -743,8 +740,7 @@ def transfer_approve(
         Allocation.objects.filter(pk=allocation.pk).update(
             amount=F("amount") + delta, version=F("version") + 1
         )
-        if allocation.parent_id is None:
-            rollups.add_allocated(rollups.key_of(allocation), original=ZERO, allocated=delta)
+        rollups.add_allocated(rollups.key_of(allocation), original=ZERO, allocated=delta)
     current.status = BudgetTransfer.Status.APPROVED
     current.decided_by = actor
     current.decided_at = timezone.now()
@@ -821,7 +817,7 @@ def year_end_close(
         .first()
     )
     allocations = list(
-        Allocation.objects.select_for_update()
+        Allocation.objects.select_for_update(of=("self",))
         .filter(fiscal_year=fiscal_year, unit_path__startswith=unit.path)
         .select_related("unit", "category", "project", "activity")
     )

@@ -61,7 +61,9 @@ def small_budget(world: object) -> SmallBudget:
     envelope = allocate(unit=world.province_a, amount="1000000.00")  # type: ignore[attr-defined]
     group = allocate(unit=world.group_a1, amount="300000.00", parent=envelope)  # type: ignore[attr-defined]
     project = allocate(amount="100000.00", parent=group, project=plan.project)
-    activity = allocate(amount="60000.00", parent=project, project=plan.project, activity=plan.activity)
+    activity = allocate(
+        amount="60000.00", parent=project, project=plan.project, activity=plan.activity
+    )
     return SmallBudget(plan, envelope, group, project, activity)
 
 

@@ -19,9 +19,9 @@ def rollup_rows():
     return (
         sorted(BudgetRollup.objects.values_list("unit_id", "category_id", "original", "allocated")),
         sorted(
-            BudgetMonthRollup.objects.exclude(planned=0, committed=0, owed=0, disbursed=0).values_list(
-                "unit_id", "month", "planned", "committed", "owed", "disbursed"
-            )
+            BudgetMonthRollup.objects.exclude(
+                planned=0, committed=0, owed=0, disbursed=0
+            ).values_list("unit_id", "month", "planned", "committed", "owed", "disbursed")
         ),
     )
 
@@ -58,7 +58,10 @@ def test_money_flows_and_running_sums_match_a_rebuild(world):
         disbursement_create(
             actor=None,
             instance=Disbursement(
-                allocation=budget.activity, date=IN_FY2561, document_number="D-2", amount=Decimal("20000.01")
+                allocation=budget.activity,
+                date=IN_FY2561,
+                document_number="D-2",
+                amount=Decimal("20000.01"),
             ),
         )
     live = rollup_rows()
