@@ -1,9 +1,10 @@
 """The organisation tree and memberships (who holds which role where).
 
-A unit's ``path`` is the materialised path of ids from the root, e.g. ``/1/4/17/``. The subtree of
-a unit is every unit whose path starts with its path: one indexed prefix filter
-(``path LIKE '/1/4/%'``, served on PostgreSQL by the ``varchar_pattern_ops`` index Django adds
-for indexed text columns), never a recursive query.
+A unit's ``path`` is the materialised path of zero-padded ids from the root (see
+phaen.core.trees), e.g. ``/0000000001/0000000004/``. The subtree of a unit is every unit whose
+path starts with its path: one indexed prefix filter, never a recursive query (on PostgreSQL
+the path column uses the "C" collation, so one B-tree index serves both the prefix filter and
+tree order).
 """
 
 from __future__ import annotations

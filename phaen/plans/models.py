@@ -355,15 +355,23 @@ class Strategy(PlanContent, Lineage):
         return reverse("plans:strategy", args=[self.pk])
 
 
-def _project_partners(user: Any, action: str, grants: tuple[Grant, ...]) -> Q | None:
-    """Co-owners and supporters read the projects they work on."""
-    if action != Action.VIEW or not grants:
-        return None
-    paths = covering_paths(g.unit_path for g in grants)
-    partner_rows = ProjectOwner.objects.filter(
-        Q(*[Q(unit__path__startswith=path) for path in paths], _connector=Q.OR)
-    )
-    return Q(pk__in=partner_rows.values("project_id"))
+def _partners_of(project_lookup: str) -> Any:
+    """Co-owners and supporters read the projects they work on, with their activities and
+    project indicators (``project_lookup``: the path from the row to the project's id)."""
+
+    def rule(user: Any, action: str, grants: tuple[Grant, ...]) -> Q | None:
+        if action != Action.VIEW or not grants:
+            return None
+        paths = covering_paths(g.unit_path for g in grants)
+        partner_rows = ProjectOwner.objects.filter(
+            Q(*[Q(unit__path__startswith=path) for path in paths], _connector=Q.OR)
+        )
+        return Q(**{f"{project_lookup}__in": partner_rows.values("project_id")})
+
+    return rule
+
+
+_project_partners = _partners_of("pk")
 
 
 class Project(PlanContent, Lineage):
@@ -563,7 +571,8 @@ class Activity(PlanContent, Lineage):
             ),
             # The unit responsible for an activity sees it (and its calendar feed lists it).
             Scope("responsible_unit__path", {Action.VIEW: ALL_ROLES}),
-        )
+        ),
+        also_visible=_partners_of("project_id"),
     )
 
     class Meta:
@@ -691,7 +700,8 @@ class Indicator(PlanContent, Lineage):
                     Action.DELETE: frozenset({Role.REPORTER}),
                 },
             ),
-        )
+        ),
+        also_visible=_partners_of("project_id"),
     )
 
     class Meta:

@@ -138,7 +138,7 @@ class PlanOutline:
 
 
 def plan_outline(version: PlanVersion) -> PlanOutline:
-    """The whole direction chain of a version, in nine queries whatever its size."""
+    """The whole direction chain of a version, in a fixed number of queries whatever its size."""
     of = {"plan_version": version}
     missions = list(Mission.objects.filter(**of))
     issues = {

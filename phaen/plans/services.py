@@ -133,6 +133,8 @@ def check_activity(activity: Activity) -> None:
     parent = activity.parent
     if parent is not None and parent.project_id != activity.project_id:
         raise DomainError(_("กิจกรรมหลักต้องอยู่ในโครงการเดียวกัน"), field="parent")
+    if parent is not None and parent.parent_id is not None:
+        raise DomainError(_("กิจกรรมย่อยมีได้เพียงระดับเดียว"), field="parent")
     if not _months_inside(
         activity.start_month, activity.end_month, project.start_month, project.end_month
     ):

@@ -754,10 +754,12 @@ def test_reporters_cannot_change_another_project_or_the_plan_structure(world, pe
     )
     assert response.status_code == 403
     assert error(response)["code"] == "permission_denied"
+    # A supporter reads the project's activities but does not change them.
+    patched = reporter.patch(url("activities", peo.small.activity), {"version": 1}, format="json")
+    assert patched.status_code == 403
     # The rest of the province's draft plan is not the school's to see.
     for collection, obj in (
         ("projects", peo.small.other_project),
-        ("activities", peo.small.activity),
         ("strategic-issues", peo.small.issue),
     ):
         patched = reporter.patch(url(collection, obj), {"version": 1}, format="json")

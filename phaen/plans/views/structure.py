@@ -859,7 +859,12 @@ class StrategicIssueDetailView(ContentDetailView):
             "goals": goals,
             "strategies": strategies,
             "budget": budget,
-            "supported_by": obj.supported_by.select_related("plan_version__plan__unit"),
+            # Agencies' issues that align with this issue in any version of the plan (they may
+            # point at an earlier version), as far as the user may see them.
+            "supported_by": StrategicIssue.objects.restrict(self.request.user, Action.VIEW)
+            .filter(aligns_with__lineage=obj.lineage)
+            .select_related("plan_version__plan__unit")
+            .order_by("plan_version__plan__unit__path", "number"),
             **alignment_context(self.request.user, obj, state),
         }
 
