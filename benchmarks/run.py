@@ -24,6 +24,10 @@ d. the tree endpoint /orgs/tree/<id>/ of a service area (its ~100+ schools).
 It prints a table and EXPLAIN (ANALYZE, BUFFERS) of the main queries, and writes everything to
 ``var/bench/results-<backend>.json``. Target (the issue): the subtree filter and the first page
 of a restricted list each under 50 ms on PostgreSQL.
+
+``--suite plans`` runs the plan-page benchmark of ``benchmarks/plans.py`` instead (a plan of 300
+projects and 1,500 activities on the same tree; ``var/bench/plans-<backend>.json``), ``--suite
+all`` both.
 """
 
 from __future__ import annotations
@@ -70,6 +74,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 when a target is missed"
     )
+    parser.add_argument(
+        "--suite",
+        choices=["orgs", "plans", "all"],
+        default="orgs",
+        help="orgs: the org tree, policy and unit list (default); plans: the plan page of a "
+        "300-project plan (benchmarks/plans.py); all: both",
+    )
+    from benchmarks import plans
+
+    plans.add_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -126,14 +140,34 @@ def run(args: argparse.Namespace, db: BenchDatabase, *, reuse: bool) -> int:
             started = time.perf_counter()
             tree_module.analyze()
             info["analyze_s"] = round(time.perf_counter() - started, 2)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    status = 0
+    if args.suite in ("orgs", "all"):
+        status |= run_orgs(args, db, info, reuse=reuse, built=None if reuse else built)
+    if args.suite in ("plans", "all"):
+        from benchmarks import plans
+
+        plan_info = {**info, "units": tree_summary(), **environment()}
+        status |= plans.run(args, plan_info, db.backend)
+    return status
+
+
+def run_orgs(
+    args: argparse.Namespace,
+    db: BenchDatabase,
+    info: dict[str, Any],
+    *,
+    reuse: bool,
+    built: Any,
+) -> int:
+    """The org suite: subtree, restrict, the unit list and the tree endpoint."""
     picks = pick_units()
     users = make_users(picks)
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
     info.update(environment())
     info["units"] = tree_summary()
     info["picks"] = {key: {"id": unit.pk, "name": unit.name} for key, unit in picks.items()}
-    if not reuse:
+    if built is not None:
         info["build"] = f"{built.total} units built in {info['build_s']} s"
     print_header(info)
 
