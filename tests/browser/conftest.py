@@ -14,7 +14,15 @@ from typing import Any
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
-from phaen.demo.loader import LoadReport, load_accounts, load_orgs
+from phaen.demo.loader import (
+    LoadReport,
+    load_accounts,
+    load_fiscal_years,
+    load_orgs,
+    load_plans,
+)
+from phaen.frameworks.models import Framework, FrameworkNode
+from phaen.frameworks.reference_data import load_national_frameworks
 from phaen.orgs.models import OrgUnit
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -80,3 +88,22 @@ def demo(live_server: LiveServer, transactional_db: None) -> dict[str, OrgUnit]:
     units = load_orgs(report)
     load_accounts(report, units)
     return units
+
+
+@pytest.fixture
+def demo_without_plans(demo: dict[str, OrgUnit]) -> dict[str, OrgUnit]:
+    """``load_demo --no-plans``: organisations, accounts and the fiscal years, but no plan.
+
+    The national frameworks come with a data migration, but the live-server tests empty every
+    table after each test, so they are loaded again here (a no-op when they are there).
+    """
+    load_national_frameworks(Framework, FrameworkNode)
+    load_fiscal_years(LoadReport())
+    return demo
+
+
+@pytest.fixture
+def demo_with_plans(demo_without_plans: dict[str, OrgUnit]) -> dict[str, OrgUnit]:
+    """The whole demo (``load_demo``): with the PEO's FY2561 plan and the two agency plans."""
+    load_plans(LoadReport(), demo_without_plans)
+    return demo_without_plans

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from phaen.demo.orgs_data import ACCOUNTS, DEMO_PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 FULL_NAMES = {username: full_name for username, full_name, *_ in ACCOUNTS}
 
 
@@ -35,3 +35,27 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def print_preview(page: Page, name: str, *, width: int = 794) -> Path:
+    """A full-page screenshot of the page as printed: print media at a paper-like width.
+
+    794 px is A4 portrait at 96 dpi, 1123 px A4 landscape. The page is back on screen media at
+    its former size afterwards.
+    """
+    size = page.viewport_size
+    page.set_viewport_size({"width": width, "height": size["height"] if size else 800})
+    page.emulate_media(media="print")
+    try:
+        return screenshot(page, name)
+    finally:
+        page.emulate_media(media="screen")
+        if size:
+            page.set_viewport_size(size)
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many pixels the page is wider than the viewport (0: nothing sticks out)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
