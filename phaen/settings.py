@@ -16,6 +16,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PHAEN_VAR_DIR", BASE_DIR / "var"))
@@ -342,6 +343,9 @@ LOGGING = {
 # phaen -----------------------------------------------------------------------------------------
 
 PHAEN_LIST_PAGE_SIZE = env_int("PHAEN_LIST_PAGE_SIZE", 50)
+
+# The empty choice of list filters: "all" rather than Django's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("ทั้งหมด")
 PHAEN_SITE_NAME = os.environ.get("PHAEN_SITE_NAME", "แผน")
 # The fiscal year (BE) pages open on before the user picks one; empty means the current one.
 PHAEN_DEFAULT_FISCAL_YEAR = env_int("PHAEN_DEFAULT_FISCAL_YEAR", 0)

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from phaen.core.access import Action
-from phaen.thai.forms import ThaiDateField, ThaiDecimalField, ThaiIntegerField
+from phaen.thai.forms import EMPTY_CHOICE, ThaiDateField, ThaiDecimalField, ThaiIntegerField
 
 if TYPE_CHECKING:
     from phaen.core.access import AnyUser
@@ -36,6 +36,8 @@ def restrict_choice_fields(
         if callable(limit_to_user):  # fields that know their own scope (e.g. unit pickers)
             limit_to_user(user)
         elif isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == "---------":
+                field.empty_label = EMPTY_CHOICE
             queryset = field.queryset
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, actions.get(name, Action.VIEW))

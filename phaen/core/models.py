@@ -138,3 +138,33 @@ class AuditEvent(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:auditevent", args=[self.pk])
+
+    @property
+    def action_label(self) -> str:
+        """The action in words ("แก้ไข โครงการ"), for readers of a history."""
+        verb = self.action.rsplit(".", 1)[-1]
+        label = ACTION_VERBS.get(verb)
+        if label is None:
+            return self.action
+        model = self.content_type.model_class() if self.content_type is not None else None
+        noun = str(model._meta.verbose_name) if model is not None else ""
+        return f"{label}{noun}" if noun else str(label)
+
+
+#: Verbs of audit actions (``<app>.<model>.<verb>``) in words; apps add theirs.
+ACTION_VERBS: dict[str, object] = {
+    "created": _("เพิ่ม"),
+    "updated": _("แก้ไข"),
+    "deleted": _("ลบ"),
+    "moved": _("ย้าย"),
+    "deactivated": _("ปิดการใช้งาน"),
+    "reactivated": _("เปิดใช้งาน"),
+    "approved": _("อนุมัติ"),
+    "rejected": _("ไม่อนุมัติ"),
+    "published": _("เผยแพร่"),
+    "copied": _("คัดลอกเนื้อหาเข้า"),
+    "retired": _("ยกเลิก"),
+    "restored": _("นำกลับมาใช้"),
+    "extended": _("ขยายเวลา"),
+    "carried_over": _("กันเงินไว้เบิกเหลื่อมปี: "),
+}

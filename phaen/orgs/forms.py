@@ -16,6 +16,7 @@ from phaen.core.forms import ScopedModelForm
 from phaen.core.models import User
 from phaen.orgs.models import CODE_TAKEN_MESSAGE, Membership, OrgUnit
 from phaen.orgs.selectors import code_in_use, units_for
+from phaen.thai.forms import EMPTY_CHOICE
 
 #: Up to this many units a select box lists them all; beyond, it lists search results.
 FULL_LIST_LIMIT = 300
@@ -39,7 +40,7 @@ class UnitSelect(forms.Select):
         queryset = getattr(self.choices, "queryset", None)
         if queryset is not None and queryset.count() > FULL_LIST_LIMIT:
             chosen = queryset.filter(pk=value) if value else queryset.none()
-            self.choices = [("", "---------"), *((u.pk, unit_option_label(u)) for u in chosen)]
+            self.choices = [("", EMPTY_CHOICE), *((u.pk, unit_option_label(u)) for u in chosen)]
         select = super().render(name, value, attrs, renderer)
         field_id = (attrs or {}).get("id", f"id_{name}")
         url = reverse("orgs:unit_options")

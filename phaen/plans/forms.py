@@ -41,7 +41,7 @@ from phaen.plans.models import (
     Strategy,
 )
 from phaen.thai.calendar import FiscalYear as FiscalPeriod
-from phaen.thai.forms import MoneyField, MonthField, ThaiDecimalField, month_choices
+from phaen.thai.forms import EMPTY_CHOICE, MoneyField, MonthField, ThaiDecimalField, month_choices
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 BAND_LEVELS = (1, 2, 3, 4, 5)
@@ -738,7 +738,7 @@ class ActivityForm(ScopedModelForm):
         months = months_between(project.start_month, project.end_month)
         for name in ("start_month", "end_month"):
             field: MonthField = self.fields[name]  # type: ignore[assignment]
-            field.choices = [("", "---------"), *months]
+            field.choices = [("", EMPTY_CHOICE), *months]
             field.help_text = _("ภายในระยะเวลาโครงการ")
 
 

@@ -199,6 +199,10 @@ class ThaiIntegerField(forms.IntegerField):
         return int(number)
 
 
+#: The empty choice of select boxes (Django's "---------" says nothing to a Thai clerk).
+EMPTY_CHOICE = _("– เลือก –")
+
+
 def month_choices(first: FiscalYear, last: FiscalYear) -> list[tuple[str, str]]:
     """Months of the fiscal years ``first``..``last`` as (ISO first day, "ต.ค. 60") choices."""
     choices = []
@@ -223,10 +227,10 @@ class MonthField(forms.TypedChoiceField):
         last = last or first
         kwargs.setdefault("coerce", date.fromisoformat)
         kwargs.setdefault("empty_value", None)
-        super().__init__(choices=[("", "---------"), *month_choices(first, last)], **kwargs)
+        super().__init__(choices=[("", EMPTY_CHOICE), *month_choices(first, last)], **kwargs)
 
     def set_fiscal_years(self, first: FiscalYear, last: FiscalYear) -> None:
-        self.choices = [("", "---------"), *month_choices(first, last)]
+        self.choices = [("", EMPTY_CHOICE), *month_choices(first, last)]
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, date):

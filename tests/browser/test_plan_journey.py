@@ -304,13 +304,13 @@ def test_planner_builds_a_plan_the_director_approves_it_and_a_revision_starts(
 
     # Approved means locked: no edit or add links, and edit pages send the planner back.
     planner.goto(plan_url)
-    expect(planner.locator(".version-locked")).to_contain_text("ฉบับนี้อนุมัติแล้ว แก้ไขไม่ได้")
+    expect(planner.locator(".version-locked")).to_contain_text("ฉบับนี้อนุมัติแล้ว จึงแก้ไขไม่ได้")
     expect(planner.get_by_role("link", name="แก้ไขวิสัยทัศน์และค่านิยม", exact=True)).to_have_count(0)
     expect(planner.locator("main").get_by_role("link", name=re.compile(r"^\+ "))).to_have_count(0)
     project = Project.objects.get(plan_version=version, code=PROJECT_CODE)
     planner.goto(f"/plans/projects/{project.pk}/edit/")
     expect(planner).to_have_url(url_path(project.get_absolute_url()))
-    expect(status_message(planner)).to_contain_text("ฉบับนี้อนุมัติแล้ว แก้ไขไม่ได้")
+    expect(status_message(planner)).to_contain_text("ฉบับนี้อนุมัติแล้ว จึงแก้ไขไม่ได้")
     expect(planner.get_by_role("link", name="แก้ไขโครงการ", exact=True)).to_have_count(0)
     expect(planner.get_by_role("link", name="+ เพิ่มกิจกรรม", exact=True)).to_have_count(0)
 

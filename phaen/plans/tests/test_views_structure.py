@@ -292,7 +292,7 @@ def test_a_planner_builds_a_plan_the_director_approves_and_a_revision_is_editabl
     response = client.get(reverse("plans:project_edit", args=[project.pk]))
     assert response.status_code == 302
     page = html(client.get(version.get_absolute_url()))
-    assert "ฉบับนี้อนุมัติแล้ว แก้ไขไม่ได้ — สร้างฉบับปรับปรุง" in page
+    assert "ฉบับนี้อนุมัติแล้ว จึงแก้ไขไม่ได้" in page
     assert reverse("plans:planversion_edit", args=[version.pk]) not in page
     assert reverse("plans:mission_add") not in page
     assert "เผยแพร่" in page  # planners may publish an approved version

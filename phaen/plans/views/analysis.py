@@ -129,7 +129,10 @@ class AlignmentOptionsForm(forms.Form):
 
 
 def framework_label(framework: Framework) -> str:
-    label = f"{framework.name} ({framework.years})"
+    # Names of shipped frameworks already carry their years.
+    label = framework.name
+    if framework.years not in label:
+        label += f" ({framework.years})"
     if framework.status == Framework.Status.DRAFT:
         label += f" – {_('ร่าง')}"
     return label

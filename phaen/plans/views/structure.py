@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from phaen.core.access import Action, can
 from phaen.core.audit import field_changes, history_for
 from phaen.core.exceptions import DomainError
-from phaen.core.fiscal import selected_fiscal_year
+from phaen.core.fiscal import select_fiscal_year, selected_fiscal_year
 from phaen.core.forms import ReasonForm
 from phaen.core.models import BaseModel
 from phaen.core.views.generic import (
@@ -216,7 +216,10 @@ class VersionState:
                 "year": self.version.plan.fiscal_year.year
             }
         if not self.is_draft:
-            return _("ฉบับนี้อนุมัติแล้ว แก้ไขไม่ได้ — สร้างฉบับปรับปรุง")
+            return _(
+                "ฉบับนี้อนุมัติแล้ว จึงแก้ไขไม่ได้ การเปลี่ยนแปลงทำในฉบับปรับปรุง "
+                "(ผู้วางแผนของหน่วยงานสร้างได้จากหน้าแผน)"
+            )
         return ""
 
 
@@ -432,6 +435,8 @@ class PlanVersionDetailView(PolicyView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         version: PlanVersion = self.get_object()
         user = request.user
+        # Reading a plan switches the header's fiscal year to the plan's year.
+        select_fiscal_year(request, version.plan.fiscal_year.period)
         state = version_state(user, version)
         outline = plan_outline(version)
         for issue in outline.issues:
