@@ -17,6 +17,7 @@ urlpatterns = [
     path("orgs/", include("phaen.orgs.urls")),
     path("frameworks/", include("phaen.frameworks.urls")),
     path("plans/", include("phaen.plans.urls")),
+    path("budget/", include("phaen.budget.urls")),
     path("api/v1/", include("phaen.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

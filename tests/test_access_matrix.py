@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+import phaen.budget.tests.access
 import phaen.core.tests.access
 import phaen.frameworks.tests.access
 import phaen.orgs.tests.access

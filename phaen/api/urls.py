@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from phaen.api.views import TokenView
+from phaen.budget import api as budget_api
 from phaen.core.api.viewsets import AuditEventViewSet
 from phaen.frameworks.api import FrameworkNodeViewSet, FrameworkViewSet
 from phaen.orgs.api import MembershipViewSet, OrgUnitViewSet
@@ -45,6 +46,20 @@ router.register("projects", plans_api.ProjectViewSet, basename="project")
 router.register("project-owners", plans_api.ProjectOwnerViewSet, basename="projectowner")
 router.register("activities", plans_api.ActivityViewSet, basename="activity")
 router.register("alignment-links", plans_api.AlignmentLinkViewSet, basename="alignmentlink")
+# Budget (phaen/budget/api.py)
+router.register("fund-sources", budget_api.FundSourceViewSet, basename="fundsource")
+router.register("expense-categories", budget_api.ExpenseCategoryViewSet, basename="expensecategory")
+router.register("allocations", budget_api.AllocationViewSet, basename="allocation")
+router.register("spending-plans", budget_api.SpendingPlanLineViewSet, basename="spendingplanline")
+router.register("commitments", budget_api.CommitmentViewSet, basename="commitment")
+router.register("disbursements", budget_api.DisbursementViewSet, basename="disbursement")
+router.register("transfers", budget_api.BudgetTransferViewSet, basename="budgettransfer")
+router.register("carry-overs", budget_api.CarryOverViewSet, basename="carryover")
+router.register("lapses", budget_api.LapseViewSet, basename="lapse")
+router.register(
+    "disbursement-targets", budget_api.DisbursementTargetViewSet, basename="disbursementtarget"
+)
+router.register("budget-policies", budget_api.BudgetPolicyViewSet, basename="budgetpolicy")
 
 app_name = "api"
 

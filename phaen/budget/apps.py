@@ -24,3 +24,40 @@ class BudgetConfig(AppConfig):
             register_path_copy(model, "unit_path")
         # The running sums are kept per unit and its ancestors: recompute after a move.
         register_move_hook(rollups.rebuild_after_move)
+
+        from phaen.core.navigation import MenuItem, register_menu_item
+
+        budget_section = _("งบประมาณ")
+        # Menu: setup (allocations, transfers, year end, reference data).
+        from phaen.core.access import MANAGERS
+
+        register_menu_item(
+            MenuItem(budget_section, _("การจัดสรรงบประมาณ"), "budget:allocation_list", order=64)
+        )
+        register_menu_item(
+            MenuItem(budget_section, _("การโอนเปลี่ยนแปลง"), "budget:budgettransfer_list", order=66)
+        )
+        register_menu_item(
+            MenuItem(budget_section, _("ปิดปีงบประมาณ"), "budget:yearend", order=76, roles=MANAGERS)
+        )
+        register_menu_item(
+            MenuItem(budget_section, _("เงินกันไว้เบิกเหลื่อมปี"), "budget:carryover_list", order=77)
+        )
+        register_menu_item(
+            MenuItem(budget_section, _("ข้อมูลพื้นฐานงบประมาณ"), "budget:setup", order=79)
+        )
+        # Menu: the overview, efficiency, the Budget Bureau's form.
+        register_menu_item(
+            MenuItem(budget_section, _("ภาพรวมงบประมาณ"), "budget:overview", order=61)
+        )
+        register_menu_item(
+            MenuItem(budget_section, _("ประสิทธิภาพการใช้จ่าย"), "budget:efficiency", order=62)
+        )
+        register_menu_item(MenuItem(budget_section, _("แบบ สงป. 301"), "budget:form301", order=63))
+        # Menu: records (commitments and disbursements).
+        register_menu_item(
+            MenuItem(budget_section, _("การก่อหนี้ผูกพัน"), "budget:commitment_list", order=70)
+        )
+        register_menu_item(
+            MenuItem(budget_section, _("การเบิกจ่าย"), "budget:disbursement_list", order=72)
+        )

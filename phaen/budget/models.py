@@ -25,6 +25,7 @@ from django_stubs_ext import StrOrPromise
 from phaen.core.access import ALL_ROLES, GLOBAL, MANAGERS, AccessRules, Action, Role
 from phaen.core.models import BaseModel
 from phaen.core.trees import PathField
+from phaen.thai.dates import format_date_short
 
 ZERO = Decimal("0.00")
 RECORDERS = MANAGERS | {Role.REPORTER}
@@ -189,6 +190,13 @@ class Allocation(BaseModel):
     original_amount = money(_("จำนวนที่จัดสรรครั้งแรก (บาท)"), editable=False)
     amount = money(_("จำนวนเงินหลังโอนเปลี่ยนแปลง (บาท)"))
     note = models.CharField(_("หมายเหตุ"), max_length=500, blank=True)
+    closed_at = models.DateTimeField(
+        _("ปิดปีงบประมาณเมื่อ"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("หลังปิดปีงบประมาณ บันทึกก่อหนี้หรือเบิกจ่ายเพิ่มไม่ได้ (เงินที่กันไว้ย้ายไปปีถัดไปแล้ว)"),
+    )
     # Kept by the services: the allocation tree's path (sums over a branch), the unit's path
     # (the access policy) and the project's lineage (budgets follow a plan's revisions).
     tree_path = PathField(editable=False, blank=True)
@@ -398,7 +406,7 @@ class Disbursement(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.document_number} ({self.date:%Y-%m-%d})"
+        return f"{self.document_number} ({format_date_short(self.date)})"
 
     def get_absolute_url(self) -> str:
         return reverse("budget:disbursement", args=[self.pk])
@@ -585,8 +593,10 @@ class DisbursementTarget(BaseModel):
         CURRENT = "current", _("รายจ่ายประจำ")
         CAPITAL = "capital", _("รายจ่ายลงทุน")
 
-    fiscal_year = models.ForeignKey(
-        "plans.FiscalYear", verbose_name=_("ปีงบประมาณ"), on_delete=models.PROTECT, related_name="+"
+    # The BE year, not a FiscalYear row: the cabinet's targets exist whether or not an office
+    # has opened that fiscal year in phaen.
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("ปีงบประมาณ (พ.ศ.)"), validators=[MinValueValidator(2400), MaxValueValidator(2700)]
     )
     period = models.CharField(
         _("ช่วงเวลา"),
@@ -607,7 +617,7 @@ class DisbursementTarget(BaseModel):
     class Meta:
         verbose_name = _("เป้าหมายการเบิกจ่าย")
         verbose_name_plural = _("เป้าหมายการเบิกจ่าย")
-        ordering = ["-fiscal_year__year", "period", "scope"]
+        ordering = ["-fiscal_year", "period", "scope"]
         constraints = [
             models.UniqueConstraint(
                 fields=["fiscal_year", "period", "scope"],
@@ -701,7 +711,8 @@ class RollupKey(models.Model):
 
 
 class BudgetRollup(RollupKey):
-    """The year's envelopes (allocations without a parent, so nested ones count once)."""
+    """Money allocated into each unit's subtree: an allocation counts at the units between its
+    own unit and the unit of the allocation it came from (so nested ones count once)."""
 
     original = models.DecimalField(max_digits=17, decimal_places=2, default=ZERO)
     allocated = models.DecimalField(max_digits=17, decimal_places=2, default=ZERO)
@@ -722,9 +733,9 @@ class BudgetRollup(RollupKey):
 
 
 class BudgetMonthRollup(RollupKey):
-    """Per month: planned (envelopes' spending plans), committed (commitments made that month),
-    owed (what those commitments still owe today) and disbursed. Used to date is disbursed plus
-    owed, summed over the months so far."""
+    """Per month: planned (the spending plans of the allocations counted in BudgetRollup),
+    committed (commitments made that month), owed (what those commitments still owe today) and
+    disbursed. Used to date is disbursed plus owed, summed over the months so far."""
 
     month = models.DateField()
     planned = models.DecimalField(max_digits=17, decimal_places=2, default=ZERO)

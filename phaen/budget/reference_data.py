@@ -51,7 +51,7 @@ DISBURSEMENT_TARGETS: list[tuple[int, str, str, str, str]] = [
 ]
 
 
-def load_reference_data(fund_source: Any, category: Any, target: Any, fiscal_year: Any) -> None:
+def load_reference_data(fund_source: Any, category: Any, target: Any) -> None:
     """Create what is missing (by code, or by year × period × scope). Takes model classes so the
     data migration can pass its historical models."""
     for code, name, kind, order in FUND_SOURCES:
@@ -70,12 +70,8 @@ def load_reference_data(fund_source: Any, category: Any, target: Any, fiscal_yea
             },
         )
     for year, period, scope, percent, source in DISBURSEMENT_TARGETS:
-        # Past years are closed for plan changes; targets only need the year to exist.
-        year_row, _created = fiscal_year.objects.get_or_create(
-            year=year, defaults={"is_open": year >= 2561}
-        )
         target.objects.get_or_create(
-            fiscal_year=year_row,
+            fiscal_year=year,
             period=period,
             scope=scope,
             defaults={"percent": Decimal(percent), "source": source},

@@ -39,6 +39,26 @@ class Key:
     fund_source_id: int
     category_id: int
     economic_class: str
+    parent_id: int | None = None  # the allocation this one was allocated from
+
+
+def entry_unit_ids(unit_path: str, parent_unit_path: str | None) -> list[int]:
+    """The units an allocation brings money into: its own unit and the units above it, up to
+    (not including) the unit of the allocation it was allocated from — every unit up to the root
+    for an envelope. A unit's budget is then the money entering its subtree, each baht once:
+    a work group's share of its office's envelope counts at the work group (and the office counts
+    the envelope), a project's share of its work group's money adds nothing new."""
+    above = set(path_ids(parent_unit_path)) if parent_unit_path is not None else set()
+    return [unit_id for unit_id in path_ids(unit_path) if unit_id not in above]
+
+
+def _entry_ids(key: Key) -> list[int]:
+    if key.parent_id is None:
+        return path_ids(key.unit_path)
+    parent_path = (
+        Allocation.objects.filter(pk=key.parent_id).values_list("unit_path", flat=True).first()
+    )
+    return entry_unit_ids(key.unit_path, parent_path)
 
 
 def open_commitments_with_paid(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
@@ -59,6 +79,7 @@ def key_of(allocation: Allocation) -> Key:
         allocation.fund_source_id,
         allocation.top_category_id,
         allocation.economic_class,
+        allocation.parent_id,
     )
 
 
@@ -97,7 +118,7 @@ KEY_COLUMNS = ["fiscal_year_id", "unit_id", "fund_source_id", "category_id"]
 
 
 def add_allocated(key: Key, *, original: Decimal, allocated: Decimal) -> None:
-    """Change the envelope totals of ``key``'s unit and every unit above it."""
+    """Change the allocated totals of the units ``key``'s allocation brings money into."""
     if not original and not allocated:
         return
     rows = [
@@ -110,7 +131,7 @@ def add_allocated(key: Key, *, original: Decimal, allocated: Decimal) -> None:
             original,
             allocated,
         )
-        for unit_id in path_ids(key.unit_path)
+        for unit_id in _entry_ids(key)
     ]
     _upsert(
         BudgetRollup._meta.db_table,
@@ -130,25 +151,31 @@ def add_month(
     owed: Decimal = ZERO,
     disbursed: Decimal = ZERO,
 ) -> None:
-    """Change one month's sums of ``key``'s unit and every unit above it."""
+    """Change one month's sums of ``key``'s unit and every unit above it (the planned amount
+    only where the allocation brings money in, like its allocated amount)."""
     if not planned and not committed and not owed and not disbursed:
         return
     first = month.replace(day=1)
-    rows = [
-        (
-            key.fiscal_year_id,
-            unit_id,
-            key.fund_source_id,
-            key.category_id,
-            first,
-            key.economic_class,
-            planned,
-            committed,
-            owed,
-            disbursed,
+    entry = set(_entry_ids(key)) if planned else set()
+    rows = []
+    for unit_id in path_ids(key.unit_path):
+        unit_planned = planned if unit_id in entry else ZERO
+        if not unit_planned and not committed and not owed and not disbursed:
+            continue
+        rows.append(
+            (
+                key.fiscal_year_id,
+                unit_id,
+                key.fund_source_id,
+                key.category_id,
+                first,
+                key.economic_class,
+                unit_planned,
+                committed,
+                owed,
+                disbursed,
+            )
         )
-        for unit_id in path_ids(key.unit_path)
-    ]
     _upsert(
         BudgetMonthRollup._meta.db_table,
         [*KEY_COLUMNS, "month"],
@@ -173,16 +200,17 @@ def rebuild(fiscal_year_ids: Iterable[int] | None = None) -> None:
     month.delete()
 
     totals: dict[tuple[Any, ...], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for row in allocations.filter(parent=None).values(
+    for row in allocations.values(
         "fiscal_year_id",
         "unit_path",
+        "parent__unit_path",
         "fund_source_id",
         "top_category_id",
         "economic_class",
         "original_amount",
         "amount",
     ):
-        for unit_id in path_ids(row["unit_path"]):
+        for unit_id in entry_unit_ids(row["unit_path"], row["parent__unit_path"]):
             key = (
                 row["fiscal_year_id"],
                 unit_id,
@@ -210,10 +238,15 @@ def rebuild(fiscal_year_ids: Iterable[int] | None = None) -> None:
 
     months: dict[tuple[Any, ...], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
 
-    def add(rows: Iterable[dict[str, Any]], index: int) -> None:
+    def add(rows: Iterable[dict[str, Any]], index: int, *, entry: bool = False) -> None:
         for row in rows:
             first = row["month"].replace(day=1)
-            for unit_id in path_ids(row["allocation__unit_path"]):
+            unit_ids = (
+                entry_unit_ids(row["allocation__unit_path"], row["allocation__parent__unit_path"])
+                if entry
+                else path_ids(row["allocation__unit_path"])
+            )
+            for unit_id in unit_ids:
                 key = (
                     row["allocation__fiscal_year_id"],
                     unit_id,
@@ -231,8 +264,14 @@ def rebuild(fiscal_year_ids: Iterable[int] | None = None) -> None:
         "allocation__top_category_id",
         "allocation__economic_class",
     ]
-    lines = SpendingPlanLine.objects.filter(allocation__in=allocations, allocation__parent=None)
-    add(lines.values(*fields, "month").annotate(total=Sum("amount")), 0)
+    lines = SpendingPlanLine.objects.filter(allocation__in=allocations)
+    add(
+        lines.values(*fields, "allocation__parent__unit_path", "month").annotate(
+            total=Sum("amount")
+        ),
+        0,
+        entry=True,
+    )
     commitments = Commitment.objects.filter(allocation__in=allocations).exclude(
         status=Commitment.Status.CANCELLED
     )

@@ -15,7 +15,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Greatest, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from phaen.budget.models import (
@@ -31,7 +32,9 @@ from phaen.budget.models import (
     SpendingPlanLine,
 )
 from phaen.budget.services import paid_on, policy_for
-from phaen.plans.models import FiscalYear, Indicator, Project
+from phaen.core.access import Action, covering_paths
+from phaen.plans.models import ActionPlan, FiscalYear, Indicator, Project, StrategicIssue
+from phaen.plans.selectors import current_version_ids
 from phaen.thai.calendar import FiscalQuarter
 from phaen.thai.calendar import FiscalYear as FiscalPeriod
 
@@ -145,7 +148,7 @@ def cabinet_targets(fiscal_year: FiscalYear) -> dict[tuple[str, str], Decimal]:
     """(period, scope) → cumulative target percent of a fiscal year."""
     return {
         (t.period, t.scope): t.percent
-        for t in DisbursementTarget.objects.filter(fiscal_year=fiscal_year)
+        for t in DisbursementTarget.objects.filter(fiscal_year=fiscal_year.year)
     }
 
 
@@ -234,6 +237,8 @@ def unit_overview(
             QuarterPoint(quarter, cumulative, target_for(targets, quarter.number, "overall"))
         )
 
+    # Against the unit's own spending plan only when it has one for the year.
+    has_plan = bool(points[-1].figures.planned) if points else False
     cabinet = {
         scope: assess(
             (total if scope == "overall" else by_class.get(scope, Figures())).disbursement_rate,
@@ -254,7 +259,9 @@ def unit_overview(
         ),
         quarters=points,
         cabinet=cabinet,
-        against_plan=assess(total.disbursement_rate, total.planned_rate, policy),
+        against_plan=assess(
+            total.disbursement_rate, total.planned_rate if has_plan else None, policy
+        ),
         policy=policy,
     )
 
@@ -264,19 +271,36 @@ def child_units_overview(
 ) -> list[tuple[OrgUnit, Figures]]:
     """One row per child unit (work groups, agencies), from the running sums (2 queries)."""
     ids = [child.pk for child in children]
-    envelopes = BudgetRollup.objects.filter(fiscal_year=fiscal_year, unit_id__in=ids)
-    months = BudgetMonthRollup.objects.filter(
-        fiscal_year=fiscal_year, unit_id__in=ids, month__lte=as_of.end
+    envelopes = (
+        BudgetRollup.objects.filter(fiscal_year=fiscal_year, unit_id__in=ids)
+        .values_list("unit_id")
+        .annotate(original=Sum("original"), allocated=Sum("allocated"))
+        .order_by()
+    )
+    months = (
+        BudgetMonthRollup.objects.filter(
+            fiscal_year=fiscal_year, unit_id__in=ids, month__lte=as_of.end
+        )
+        .values_list("unit_id")
+        .annotate(planned=Sum("planned"), owed=Sum("owed"), disbursed=Sum("disbursed"))
+        .order_by()
     )
     figures: dict[int, Figures] = defaultdict(Figures)
-    for row in envelopes:
-        figures[row.unit_id].original += row.original
-        figures[row.unit_id].allocated += row.allocated
-    for month in months:
-        figures[month.unit_id].planned += month.planned
-        figures[month.unit_id].owed += month.owed
-        figures[month.unit_id].disbursed += month.disbursed
+    # Summed by the database: a province's children are hundreds of units × funds × months.
+    for unit_id, original, allocated in envelopes:
+        figures[unit_id].original += original
+        figures[unit_id].allocated += allocated
+    for unit_id, planned, owed, disbursed in months:
+        figures[unit_id].planned += planned
+        figures[unit_id].owed += owed
+        figures[unit_id].disbursed += disbursed
     return [(child, figures[child.pk]) for child in children if child.pk in figures]
+
+
+def child_policies(policy: BudgetPolicy, children: Sequence[OrgUnit]) -> dict[int, BudgetPolicy]:
+    """The policy of each child unit: its own, else ``policy`` (the parent's) (1 query)."""
+    own = {p.unit_id: p for p in BudgetPolicy.objects.filter(unit__in=[c.pk for c in children])}
+    return {child.pk: own.get(child.pk, policy) for child in children}
 
 
 # Allocations read from the base tables (one unit's, one project's) --------------------------
@@ -297,8 +321,10 @@ def allocation_figures(
     if not rows:
         return result
     paths = sorted((row["tree_path"], row["pk"]) for row in rows)
+    # Only the outermost paths: a branch inside another adds nothing, and one clause per row
+    # would overflow SQLite's expression depth (1000) on a page of a thousand allocations.
     branch = Q()
-    for path, _pk in paths:
+    for path in covering_paths(path for path, _pk in paths):
         branch |= Q(allocation__tree_path__startswith=path)
 
     def owners(tree_path: str) -> list[int]:
@@ -382,6 +408,90 @@ def project_money(project: Project, fiscal_year: FiscalYear) -> ProjectMoney:
 
 
 @dataclass
+class ProjectFigures:
+    """A project's money (all its allocations, by lineage) to a date, and its year's plan."""
+
+    figures: Figures
+    plan_total: Decimal = ZERO  # the whole year's spending plan of the project's allocations
+
+
+def project_figures(
+    fiscal_year: FiscalYear,
+    until: date,
+    *,
+    unit: OrgUnit | None = None,
+    lineages: Iterable[Any] | None = None,
+) -> dict[Any, ProjectFigures]:
+    """Money of projects by lineage: the projects allocated under ``unit``, or those of
+    ``lineages`` (4 queries whatever the number of projects).
+
+    Allocated is the sum of each project's top project allocations (a project's allocation
+    nested in another of the same project counts once); planned is their spending plan to
+    ``until``; disbursed and owed include everything recorded on the project's allocations
+    (its activities' too) dated up to ``until``.
+    """
+    allocations = Allocation.objects.filter(
+        fiscal_year=fiscal_year, level=Allocation.Level.PROJECT
+    ).exclude(parent__project_lineage=F("project_lineage"))
+    disbursements = Disbursement.objects.filter(
+        allocation__fiscal_year=fiscal_year, allocation__project_lineage__isnull=False
+    )
+    commitments = Commitment.objects.filter(
+        allocation__fiscal_year=fiscal_year,
+        allocation__project_lineage__isnull=False,
+        status=Commitment.Status.OPEN,
+    )
+    if unit is not None:
+        allocations = allocations.filter(unit_path__startswith=unit.path)
+        disbursements = disbursements.filter(unit_path__startswith=unit.path)
+        commitments = commitments.filter(unit_path__startswith=unit.path)
+    if lineages is not None:
+        wanted = list(lineages)
+        allocations = allocations.filter(project_lineage__in=wanted)
+        disbursements = disbursements.filter(allocation__project_lineage__in=wanted)
+        commitments = commitments.filter(allocation__project_lineage__in=wanted)
+    result: dict[Any, ProjectFigures] = {}
+    for lineage, original, amount in (
+        allocations.values_list("project_lineage")
+        .annotate(original=Sum("original_amount"), amount=Sum("amount"))
+        .order_by()
+    ):
+        result[lineage] = ProjectFigures(Figures(original=original, allocated=amount))
+    lines = (
+        SpendingPlanLine.objects.filter(allocation__in=allocations)
+        .values_list("allocation__project_lineage")
+        .annotate(
+            to_date=Sum(Case(When(month__lte=until, then=F("amount")), default=Value(ZERO))),
+            year=Sum("amount"),
+        )
+        .order_by()
+    )
+    for lineage, to_date, year in lines:
+        money = result.setdefault(lineage, ProjectFigures(Figures()))
+        money.figures.planned += to_date
+        money.plan_total += year
+    for lineage, total in (
+        disbursements.filter(date__lte=until)
+        .values_list("allocation__project_lineage")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        result.setdefault(lineage, ProjectFigures(Figures())).figures.disbursed += total
+    for lineage, owed in (
+        paid_on(commitments.filter(date__lte=until))
+        .values_list("allocation__project_lineage")
+        .annotate(owed=Sum(Greatest(F("amount") - F("paid"), Value(ZERO))))
+        .order_by()
+    ):
+        result.setdefault(lineage, ProjectFigures(Figures())).figures.owed += owed
+    return result
+
+
+#: Units of measure of indicators that are rates, not outputs one can cost per unit.
+PERCENT_UNITS = frozenset({"ร้อยละ", "%", "เปอร์เซ็นต์", "percent"})
+
+
+@dataclass
 class OutputCost:
     indicator: Indicator
     quantity: Decimal | None
@@ -394,36 +504,48 @@ class ProjectEfficiency:
     figures: Figures
     plan_gap: Decimal  # planned to date − disbursed to date (positive: behind the plan)
     outputs: list[OutputCost] = field(default_factory=list)
+    plan_total: Decimal = ZERO  # the year's spending plan (zero: the project has none)
 
     @property
     def plan_gap_rate(self) -> Decimal | None:
         return percent(self.plan_gap, self.figures.allocated)
 
+    @property
+    def has_plan(self) -> bool:
+        return bool(self.plan_total)
+
+    def against_plan(self, policy: BudgetPolicy) -> Assessment:
+        """The disbursement rate against the project's own plan to date."""
+        target = self.figures.planned_rate if self.has_plan else None
+        return assess(self.figures.disbursement_rate, target, policy)
+
 
 def projects_efficiency(
-    projects: Sequence[Project], fiscal_year: FiscalYear, until: date
+    projects: Sequence[Project],
+    fiscal_year: FiscalYear,
+    until: date,
+    *,
+    money: dict[Any, ProjectFigures] | None = None,
 ) -> list[ProjectEfficiency]:
-    """Budget, used, disbursed and cost per unit of output of each project (fixed queries).
+    """Budget, used, disbursed and cost per unit of output of each project (5 queries; 1 when
+    ``money`` was already read with ``project_figures`` for a whole unit).
 
-    The output quantity is the indicator's target; monitoring later supplies measured results.
+    The outputs are the project's quantity indicators counted in things (people, schools,
+    times), not in percent; the quantity is the indicator's target until monitoring supplies
+    measured results.
     """
-    by_lineage = {p.lineage: p for p in projects}
-    allocations = Allocation.objects.filter(
-        fiscal_year=fiscal_year,
-        project_lineage__in=list(by_lineage),
-        level=Allocation.Level.PROJECT,
-    )
-    lineage_of = dict(allocations.values_list("pk", "project_lineage"))
-    figures_by = allocation_figures(allocations, until)
-    per_project: dict[Any, Figures] = defaultdict(Figures)
-    for allocation_id, figures in figures_by.items():
-        per_project[lineage_of[allocation_id]] += figures
+    if money is None:
+        money = project_figures(fiscal_year, until, lineages={p.lineage for p in projects})
     outputs: dict[int, list[Indicator]] = defaultdict(list)
-    for indicator in Indicator.objects.filter(project__in=projects, kind=Indicator.Kind.QUANTITY):
-        outputs[indicator.project_id].append(indicator)  # type: ignore[index]
+    for indicator in Indicator.objects.filter(
+        project__in=[p.pk for p in projects], kind=Indicator.Kind.QUANTITY
+    ).order_by("project_id", "number", "pk"):
+        if indicator.unit_of_measure.strip() not in PERCENT_UNITS:
+            outputs[indicator.project_id].append(indicator)  # type: ignore[index]
     result = []
     for project in projects:
-        figures = per_project.get(project.lineage, Figures())
+        found = money.get(project.lineage)
+        figures = found.figures if found is not None else Figures()
         costs = [
             OutputCost(
                 indicator,
@@ -435,6 +557,243 @@ def projects_efficiency(
             for indicator in outputs.get(project.pk, [])
         ]
         result.append(
-            ProjectEfficiency(project, figures, figures.planned - figures.disbursed, costs)
+            ProjectEfficiency(
+                project,
+                figures,
+                figures.planned - figures.disbursed,
+                costs,
+                found.plan_total if found is not None else ZERO,
+            )
         )
+    return result
+
+
+def behind_plan(efficiency: Iterable[ProjectEfficiency]) -> list[ProjectEfficiency]:
+    """Projects whose disbursements trail their own spending plan, furthest behind first."""
+    late = [row for row in efficiency if row.plan_gap > 0]
+    return sorted(
+        late, key=lambda row: (-row.plan_gap, -(row.plan_gap_rate or ZERO), row.project.pk)
+    )
+
+
+@dataclass
+class IssueShare:
+    """The part of a unit's budget that reaches one strategic issue (through its projects)."""
+
+    label: str
+    issue: StrategicIssue | None
+    figures: Figures
+    project_count: int
+    share: Decimal | None = None  # % of the unit's budget after transfers
+    kind: str = "issue"  # issue / unlinked (projects without an issue) / unallocated / hidden
+
+
+def budget_by_issue(
+    unit: OrgUnit,
+    fiscal_year: FiscalYear,
+    money: dict[Any, ProjectFigures],
+    total: Figures,
+    *,
+    user: Any,
+) -> list[IssueShare]:
+    """The unit's budget by the strategic issue of each project in the current version of its
+    plan (3 queries): one row per issue, projects linked to no issue, and money not allocated
+    to any project; the shares add up to the unit's budget. Issues of plans the user may not
+    read are summed in one row."""
+    plans = ActionPlan.objects.filter(fiscal_year=fiscal_year)
+    issue_of: dict[Any, int | None] = dict(
+        Project.objects.filter(
+            plan_version_id__in=current_version_ids(plans),
+            lineage__in=Allocation.objects.filter(
+                fiscal_year=fiscal_year,
+                unit_path__startswith=unit.path,
+                project_lineage__isnull=False,
+            ).values("project_lineage"),
+        ).values_list("lineage", "strategy__strategic_issue_id")
+    )
+    by_issue: dict[int | None, Figures] = defaultdict(Figures)
+    counts: dict[int | None, int] = defaultdict(int)
+    for lineage, project_money in money.items():
+        issue_id = issue_of.get(lineage)
+        by_issue[issue_id] += project_money.figures
+        counts[issue_id] += 1
+    issues = {
+        issue.pk: issue
+        for issue in StrategicIssue.objects.restrict(user, Action.VIEW)
+        .filter(pk__in=[pk for pk in by_issue if pk is not None])
+        .select_related("plan_version__plan__unit")
+    }
+    rows = [
+        IssueShare(str(issue), issue, by_issue[pk], counts[pk])
+        for pk, issue in sorted(
+            issues.items(),
+            key=lambda item: (item[1].plan_version.plan.unit.path, item[1].number, item[0]),
+        )
+    ]
+    hidden = [pk for pk in by_issue if pk is not None and pk not in issues]
+    if hidden:
+        figures = Figures()
+        for pk in hidden:
+            figures += by_issue[pk]
+        rows.append(
+            IssueShare(
+                str(_("ประเด็นยุทธศาสตร์ในแผนที่คุณไม่มีสิทธิ์ดู")),
+                None,
+                figures,
+                sum(counts[pk] for pk in hidden),
+                kind="hidden",
+            )
+        )
+    if None in by_issue:
+        rows.append(
+            IssueShare(
+                str(_("โครงการที่ไม่เชื่อมโยงกับประเด็นยุทธศาสตร์")),
+                None,
+                by_issue[None],
+                counts[None],
+                kind="unlinked",
+            )
+        )
+    in_projects = sum((m.figures.allocated for m in money.values()), ZERO)
+    if total.allocated - in_projects:
+        rows.append(
+            IssueShare(
+                str(_("ยังไม่ได้จัดสรรให้โครงการ")),
+                None,
+                Figures(allocated=total.allocated - in_projects),
+                0,
+                kind="unallocated",
+            )
+        )
+    for row in rows:
+        row.share = percent(row.figures.allocated, total.allocated)
+    return rows
+
+
+# The Budget Bureau's spending plan and result (สงป. 301) ------------------------------------
+
+
+@dataclass
+class CategoryMonths:
+    """A row of a unit's spending plan and result by category: a งบรายจ่าย (its total, level 0)
+    or one of its รายการ (level 1), with money per month (the first day of each month)."""
+
+    label: str
+    level: int
+    category: ExpenseCategory
+    original: Decimal = ZERO
+    allocated: Decimal = ZERO
+    planned: dict[date, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    disbursed: dict[date, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    owed: dict[date, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.original
+            or self.allocated
+            or any(self.planned.values())
+            or any(self.disbursed.values())
+            or any(self.owed.values())
+        )
+
+    def add(self, other: CategoryMonths) -> None:
+        self.original += other.original
+        self.allocated += other.allocated
+        for mine, theirs in (
+            (self.planned, other.planned),
+            (self.disbursed, other.disbursed),
+            (self.owed, other.owed),
+        ):
+            for month, amount in theirs.items():
+                mine[month] += amount
+
+
+def entry_allocations(unit: OrgUnit, fiscal_year: FiscalYear) -> QuerySet[Allocation]:
+    """The allocations that bring money into ``unit``'s subtree (its budget, each baht once):
+    envelopes in the subtree and allocations from outside it (the running sums count the same)."""
+    in_subtree = Allocation.objects.filter(fiscal_year=fiscal_year, unit_path__startswith=unit.path)
+    return in_subtree.filter(Q(parent=None) | ~Q(parent__unit_path__startswith=unit.path))
+
+
+def unit_months_by_category(
+    unit: OrgUnit, fiscal_year: FiscalYear, until: date
+) -> list[CategoryMonths]:
+    """A unit's budget, monthly spending plan, disbursements and what open commitments owe, by
+    category (งบรายจ่าย, then its รายการ), from the base tables (5 queries).
+
+    Budget and plan are those of the allocations entering the unit; disbursements and
+    commitments are everything recorded below it up to ``until``, under the category of the
+    allocation they were recorded on. Money recorded on a งบรายจ่าย itself while others of the
+    same งบ name a รายการ shows in a row "ไม่แยกรายการ".
+    """
+    categories = {c.pk: c for c in ExpenseCategory.objects.all()}
+    entries = entry_allocations(unit, fiscal_year)
+    rows: dict[int, CategoryMonths] = {}
+
+    def row(category_id: int) -> CategoryMonths:
+        if category_id not in rows:
+            category = categories[category_id]
+            rows[category_id] = CategoryMonths(category.name, 1, category)
+        return rows[category_id]
+
+    for category_id, original, amount in (
+        entries.values_list("category_id")
+        .annotate(original=Sum("original_amount"), amount=Sum("amount"))
+        .order_by()
+    ):
+        row(category_id).original += original
+        row(category_id).allocated += amount
+    for category_id, month, amount in (
+        SpendingPlanLine.objects.filter(allocation__in=entries)
+        .values_list("allocation__category_id", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        row(category_id).planned[month.replace(day=1)] += amount
+    in_subtree = {
+        "allocation__fiscal_year": fiscal_year,
+        "unit_path__startswith": unit.path,
+        "date__lte": until,
+    }
+    for category_id, month, amount in (
+        Disbursement.objects.filter(**in_subtree)
+        .annotate(month=TruncMonth("date"))
+        .values_list("allocation__category_id", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        row(category_id).disbursed[month] += amount
+    for category_id, month, owed in (
+        paid_on(Commitment.objects.filter(status=Commitment.Status.OPEN, **in_subtree))
+        .annotate(month=TruncMonth("date"))
+        .values_list("allocation__category_id", "month")
+        .annotate(owed=Sum(Greatest(F("amount") - F("paid"), Value(ZERO))))
+        .order_by()
+    ):
+        row(category_id).owed[month] += owed
+
+    rows = {pk: r for pk, r in rows.items() if not r.is_empty}
+    result: list[CategoryMonths] = []
+    tops = sorted(
+        {categories[pk].parent_id or pk for pk in rows}, key=lambda pk: (categories[pk].order, pk)
+    )
+    for top_id in tops:
+        top = categories[top_id]
+        total = CategoryMonths(top.name, 0, top)
+        items = sorted(
+            (r for pk, r in rows.items() if categories[pk].parent_id == top_id),
+            key=lambda r: (r.category.order, r.category.pk),
+        )
+        direct = rows.get(top_id)
+        lines = list(items)
+        if direct is not None:
+            total.add(direct)
+            if items:
+                direct.label = str(_("ไม่แยกรายการ"))
+                lines.insert(0, direct)
+        for item in items:
+            total.add(item)
+        result.append(total)
+        result.extend(lines)
     return result

@@ -47,6 +47,7 @@ from phaen.core.trees import child_path, path_ids
 from phaen.orgs.models import OrgUnit
 from phaen.plans.models import FiscalYear
 from phaen.thai.calendar import FiscalYear as FiscalPeriod
+from phaen.thai.dates import format_date_short
 from phaen.thai.money import format_baht
 
 if TYPE_CHECKING:
@@ -204,10 +205,24 @@ def _prepare_allocation(allocation: Allocation) -> None:
             raise DomainError(_("การจัดสรรต้องอยู่ในปีงบประมาณเดียวกับต้นทาง"), field="parent")
         if parent.fund_source_id != allocation.fund_source_id:
             raise DomainError(_("การจัดสรรต้องใช้แหล่งเงินเดียวกับต้นทาง"), field="fund_source")
+        if parent.top_category_id != allocation.top_category_id:
+            raise DomainError(
+                _("งบรายจ่ายต้องอยู่ใน “%s” เช่นเดียวกับการจัดสรรต้นทาง (โอนข้ามงบใช้การโอนเปลี่ยนแปลง)")
+                % parent.top_category,
+                field="category",
+            )
         if not allocation.unit.path.startswith(parent.unit.path):
             raise DomainError(_("จัดสรรได้เฉพาะหน่วยงานภายใต้ “%s”") % parent.unit, field="unit")
         if parent.level == Allocation.Level.ACTIVITY:
             raise DomainError(_("การจัดสรรให้กิจกรรมแบ่งต่อไม่ได้"), field="parent")
+        if allocation.pk is None and (
+            Commitment.objects.filter(allocation=parent).exists()
+            or Disbursement.objects.filter(allocation=parent).exists()
+        ):
+            raise DomainError(
+                _("“%s” มีการก่อหนี้หรือเบิกจ่ายโดยตรงแล้ว จึงแบ่งจัดสรรต่อไม่ได้") % parent,
+                field="parent",
+            )
         if (
             allocation.activity_id
             and parent.project_id
@@ -270,6 +285,7 @@ def allocation_update(
     """Correct an allocation (note, category, amount). Amounts may not drop below what is
     allocated further or already used; moving money between allocations is a transfer."""
     current = Allocation.objects.select_for_update().get(pk=instance.pk)
+    check_version(current, expected_version)
     for frozen in ("fiscal_year_id", "fund_source_id", "parent_id", "project_id", "activity_id"):
         if getattr(instance, frozen) != getattr(current, frozen):
             raise DomainError(_("แก้ไขได้เฉพาะจำนวนเงิน งบรายจ่าย และหมายเหตุ"))
@@ -316,6 +332,9 @@ def allocation_delete(
 ) -> None:
     """Remove an allocation nothing depends on (no children, no spending, no transfers)."""
     current = Allocation.objects.select_for_update().get(pk=instance.pk)
+    if current.root_id == current.pk:
+        # An envelope is its own root: that (protected) reference must not block its deletion.
+        Allocation.objects.filter(pk=current.pk).update(root=None)
     SpendingPlanLine.objects.filter(allocation=current).delete()
     object_delete(actor=actor, instance=current, expected_version=expected_version, reason=reason)
     rollups.add_allocated(
@@ -447,8 +466,18 @@ def _check_date(day: date, allocation: Allocation, commitment: Commitment | None
     if not start <= day <= end:
         raise DomainError(
             _("วันที่ต้องอยู่ระหว่าง %(start)s ถึง %(end)s")
-            % {"start": start.isoformat(), "end": end.isoformat()},
+            % {"start": format_date_short(start), "end": format_date_short(end)},
             field="date",
+        )
+
+
+def _open_ok(allocation: Allocation) -> None:
+    """No new money is recorded on an allocation whose fiscal year was closed."""
+    if allocation.closed_at is not None:
+        raise DomainError(
+            _("ปิดปีงบประมาณของ “%(allocation)s” แล้วเมื่อ %(when)s จึงบันทึกเพิ่มไม่ได้")
+            % {"allocation": allocation, "when": format_date_short(allocation.closed_at.date())},
+            field="allocation",
         )
 
 
@@ -465,6 +494,7 @@ def commitment_create(*, actor: User | None, instance: Commitment, reason: str =
     allocation = Allocation.objects.select_related("fiscal_year", "unit").get(
         pk=instance.allocation_id
     )
+    _open_ok(allocation)
     _leaf_ok(allocation)
     _check_date(instance.date, allocation)
     check_room(
@@ -484,6 +514,7 @@ def commitment_update(
 ) -> Commitment:
     """Correct a commitment (or close/cancel it through its status)."""
     current = Commitment.objects.select_for_update().get(pk=instance.pk)
+    check_version(current, expected_version)
     if instance.allocation_id != current.allocation_id:
         raise DomainError(_("ย้ายข้อผูกพันไปการจัดสรรอื่นไม่ได้ ให้ยกเลิกแล้วบันทึกใหม่"), field="allocation")
     if current.status == Commitment.Status.CARRIED_OVER:
@@ -553,11 +584,23 @@ def disbursement_create(
             raise DomainError(
                 _("ข้อผูกพันนี้%sแล้ว เบิกจ่ายไม่ได้") % commitment.get_status_display(), field="commitment"
             )
-        over = instance.amount - commitment_balance(commitment)
-        if over > 0 and not instance.override_reason.strip():
-            raise DomainError(
-                _("จำนวนเงินเกินยอดคงเหลือของข้อผูกพัน %s บาท") % format_baht(over), field="amount"
-            )
+        balance = commitment_balance(commitment)
+        if instance.amount > balance:
+            message = _(
+                "จำนวนเงิน %(amount)s บาท เกินยอดคงเหลือของข้อผูกพัน (%(balance)s บาท) อยู่ %(over)s บาท"
+            ) % {
+                "amount": format_baht(instance.amount),
+                "balance": format_baht(balance),
+                "over": format_baht(instance.amount - balance),
+            }
+            if policy_for(allocation.unit).overspend_mode != BudgetPolicy.OverspendMode.WARN:
+                raise DomainError(message, field="amount")
+            if not instance.override_reason.strip():
+                raise DomainError(
+                    message + " " + _("หากจำเป็น ให้ระบุเหตุผลแล้วบันทึกอีกครั้ง"),
+                    field="override_reason",
+                )
+    _open_ok(allocation)
     _leaf_ok(allocation)
     _check_date(instance.date, allocation, commitment)
     extra = _extra_use(instance, commitment)
@@ -579,6 +622,7 @@ def disbursement_update(
     *, actor: User | None, instance: Disbursement, expected_version: int | None, reason: str = ""
 ) -> Disbursement:
     current = Disbursement.objects.select_for_update().get(pk=instance.pk)
+    check_version(current, expected_version)
     if (
         instance.allocation_id != current.allocation_id
         or instance.commitment_id != current.commitment_id
@@ -825,7 +869,8 @@ def year_end_close(
     open_commitments = paid_on(
         Commitment.objects.filter(allocation__in=allocations, status=Commitment.Status.OPEN)
     ).select_related("allocation")
-    balances = [(c, c.amount - c.paid) for c in open_commitments]  # type: ignore[attr-defined]
+    # Sums read back from SQLite carry more places than the column; amounts saved are to the satang.
+    balances = [(c, (c.amount - c.paid).quantize(SATANG)) for c in open_commitments]  # type: ignore[attr-defined]
     if any(balance > 0 for _, balance in balances) and (next_year is None or carry_fund is None):
         raise DomainError(
             _("ต้องมีปีงบประมาณ พ.ศ. %s และแหล่งเงิน “เงินกันไว้เบิกเหลื่อมปี” ก่อน จึงจะกันเงินได้")
@@ -911,6 +956,9 @@ def year_end_close(
                     reason=reason,
                 )
             )
+    Allocation.objects.filter(pk__in=[a.pk for a in allocations], closed_at=None).update(
+        closed_at=timezone.now()
+    )
     return YearEndResult(carried=carried, lapsed=lapsed)
 
 
@@ -933,7 +981,7 @@ def _own_remainder(allocation: Allocation) -> Decimal:
         or ZERO
     )
     used = disbursed + committed - paid_on_commitments
-    return allocation.amount - children_total(allocation) - used
+    return (allocation.amount - children_total(allocation) - used).quantize(SATANG)
 
 
 @transaction.atomic

@@ -11,11 +11,10 @@ def load(apps, schema_editor):
         apps.get_model("budget", "FundSource"),
         apps.get_model("budget", "ExpenseCategory"),
         apps.get_model("budget", "DisbursementTarget"),
-        apps.get_model("plans", "FiscalYear"),
     )
 
 
 class Migration(migrations.Migration):
-    dependencies = [("budget", "0001_initial"), ("plans", "0001_initial")]
+    dependencies = [("budget", "0001_initial")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
