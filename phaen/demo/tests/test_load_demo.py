@@ -1,15 +1,17 @@
 """manage.py load_demo: idempotent, refuses demo accounts outside a demo database, accounts work,
-and the demo plans (the PEO's FY2561 plan in two versions and two agency plans) obey every rule.
+the demo plans (the PEO's FY2561 plan in two versions and two agency plans) obey every rule, and
+the demo budget tells the story its data module promises, figure by figure.
 
 Loading the plans takes a few seconds, so the tests about organisations and accounts load
-with ``--no-plans`` and the plan tests share one load per class (rolled back afterwards).
-Expected figures are computed from the data modules, not from the code under test.
+with ``--no-plans`` and the plan and budget tests share one load per class (rolled back
+afterwards). Expected figures are computed from the data modules or written down from the budget
+data's docstring, and recomputed here from the base tables, not taken from the code under test.
 """
 
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
 import pytest
@@ -18,6 +20,19 @@ from django.db import transaction
 from django.db.models import Sum
 from django.test import Client
 
+from phaen.budget import rollups
+from phaen.budget.models import (
+    Allocation,
+    BudgetMonthRollup,
+    BudgetRollup,
+    BudgetTransfer,
+    CarryOver,
+    Commitment,
+    Disbursement,
+    Lapse,
+    SpendingPlanLine,
+)
+from phaen.budget.selectors import projects_efficiency, unit_overview
 from phaen.core.access import Action, Role
 from phaen.core.models import AuditEvent, User
 from phaen.demo.orgs_data import ACCOUNTS, DEMO_PASSWORD, DEMO_SCHOOL, PEO, UNITS
@@ -76,10 +91,23 @@ def load(*args):
     return out.getvalue()
 
 
+BUDGET_MODELS = (
+    Allocation,
+    SpendingPlanLine,
+    Commitment,
+    Disbursement,
+    BudgetTransfer,
+    CarryOver,
+    Lapse,
+    BudgetRollup,
+    BudgetMonthRollup,
+)
+
+
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (OrgUnit, User, Membership, AuditEvent, *PLAN_MODELS)
+        for model in (OrgUnit, User, Membership, AuditEvent, *PLAN_MODELS, *BUDGET_MODELS)
     }
 
 
@@ -92,6 +120,7 @@ def test_loading_twice_adds_nothing_the_second_time():
     assert after_first["Membership"] == len(ACCOUNTS)
     assert after_first["FiscalYear"] == len(FISCAL_YEARS)
     assert after_first["ActionPlan"] == 0
+    assert after_first["Allocation"] == 0  # no plans, no budget
     second = load("--no-plans")
     assert "Demo data already present; nothing to add." in second
     assert counts() == after_first
@@ -477,3 +506,470 @@ class TestDemoPlans:
     def test_the_months_are_stored_as_first_days(self, demo_output):
         months = Activity.objects.values_list("start_month", "end_month")
         assert all(isinstance(day, date) and day.day == 1 for pair in months for day in pair)
+
+
+# The demo budget ------------------------------------------------------------------------------
+
+HUNDRED = Decimal(100)
+SCOPES = ("overall", "current", "capital")
+# The figures promised by phaen/demo/budget_data/__init__.py, written down again.
+PEO_ENVELOPES = {"operating": "6340000.00", "investment": "640000.00", "other-expense": "400000.00"}
+PEO_DISBURSED = {1: "901911.59", 2: "3441401.65", 3: "5266360.96", 4: "6904481.48"}
+PEO_RATES = {
+    1: {"overall": "12.22", "current": "13.38", "capital": "0.00"},
+    2: {"overall": "46.63", "current": "47.81", "capital": "34.19"},
+    3: {"overall": "71.36", "current": "74.89", "capital": "34.19"},
+    4: {"overall": "93.56", "current": "97.42", "capital": "52.87"},
+}
+PROVINCE_RATES = {2: "46.80", 3: "71.33", 4: "93.76"}
+AGENCY_DISBURSED = {2: "620650.00", 3: "924950.00", 4: "1234050.00"}
+CARRIED = Decimal("278950.00")
+PEO_LAPSED = Decimal("196568.52")
+AGENCY_LAPSED = Decimal("65950.00")
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal:
+    return (part / whole * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class Ledger:
+    """The FY2561 budget read straight from the base tables; the allocation tree is walked by
+    its parent links, not by the paths, roots and running sums the services keep."""
+
+    def __init__(self) -> None:
+        self.peo = OrgUnit.objects.get(code=PEO)
+        self.allocations = {
+            a.pk: a
+            for a in Allocation.objects.filter(fiscal_year__year=PLAN_YEAR).select_related(
+                "unit", "fund_source", "category", "project", "activity"
+            )
+        }
+        self.disbursements = list(
+            Disbursement.objects.filter(allocation__fiscal_year__year=PLAN_YEAR)
+        )
+        self.commitments = list(Commitment.objects.filter(allocation__fiscal_year__year=PLAN_YEAR))
+
+    def chain(self, allocation_id: int) -> list[Allocation]:
+        """The allocation and every allocation above it."""
+        chain = [self.allocations[allocation_id]]
+        while chain[-1].parent_id is not None:
+            chain.append(self.allocations[chain[-1].parent_id])
+        return chain
+
+    def envelope_of(self, allocation_id: int) -> Allocation:
+        return self.chain(allocation_id)[-1]
+
+    def own_envelopes(self) -> list[Allocation]:
+        return [a for a in self.allocations.values() if a.parent_id is None and a.unit == self.peo]
+
+    def province_envelopes(self) -> list[Allocation]:
+        return [
+            a
+            for a in self.allocations.values()
+            if a.parent_id is None and a.unit.path.startswith(self.peo.path)
+        ]
+
+    def disbursed(
+        self, envelopes: list[Allocation], until: date, scope: str = "overall"
+    ) -> Decimal:
+        ids = {e.pk for e in envelopes if scope == "overall" or e.economic_class == scope}
+        return sum(
+            (
+                d.amount
+                for d in self.disbursements
+                if d.date <= until and self.envelope_of(d.allocation_id).pk in ids
+            ),
+            Decimal("0.00"),
+        )
+
+    def rate(self, envelopes: list[Allocation], until: date, scope: str = "overall") -> Decimal:
+        allocated = sum(
+            (e.amount for e in envelopes if scope == "overall" or e.economic_class == scope),
+            Decimal(0),
+        )
+        return percent(self.disbursed(envelopes, until, scope), allocated)
+
+    def used(self) -> dict[int, Decimal]:
+        """Disbursed plus what open commitments still owe, for each allocation's branch."""
+        used: dict[int, Decimal] = defaultdict(Decimal)
+        paid: dict[int, Decimal] = defaultdict(Decimal)
+        for disbursement in self.disbursements:
+            if disbursement.commitment_id:
+                paid[disbursement.commitment_id] += disbursement.amount
+            for allocation in self.chain(disbursement.allocation_id):
+                used[allocation.pk] += disbursement.amount
+        for commitment in self.commitments:
+            if commitment.status == Commitment.Status.OPEN:
+                for allocation in self.chain(commitment.allocation_id):
+                    used[allocation.pk] += commitment.amount - paid[commitment.pk]
+        return used
+
+    def project_money(self, until: date) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+        """Each PEO project's amount, planned (its own spending plan) and disbursed to ``until``."""
+        planned: dict[int, Decimal] = defaultdict(Decimal)
+        for line in SpendingPlanLine.objects.filter(allocation__in=list(self.allocations)):
+            if line.month <= until:
+                planned[line.allocation_id] += line.amount
+        disbursed: dict[int, Decimal] = defaultdict(Decimal)
+        for d in self.disbursements:
+            if d.date <= until:
+                for allocation in self.chain(d.allocation_id):
+                    disbursed[allocation.pk] += d.amount
+        return {
+            a.project.code: (a.amount, planned[a.pk], disbursed[a.pk])
+            for a in self.allocations.values()
+            if a.level == Allocation.Level.PROJECT and self.envelope_of(a.pk).unit == self.peo
+        }
+
+
+def short(code: str) -> str:
+    return code.removeprefix("ศธจ.นศ.")
+
+
+def rollup_snapshot() -> tuple[dict, dict]:
+    key = ("fiscal_year_id", "unit_id", "fund_source_id", "category_id", "economic_class")
+    envelopes = {
+        tuple(getattr(row, name) for name in key): (row.original, row.allocated)
+        for row in BudgetRollup.objects.all()
+        if row.original or row.allocated
+    }
+    months = {
+        (*(getattr(row, name) for name in key), row.month): (
+            row.planned,
+            row.committed,
+            row.owed,
+            row.disbursed,
+        )
+        for row in BudgetMonthRollup.objects.all()
+        if row.planned or row.committed or row.owed or row.disbursed
+    }
+    return envelopes, months
+
+
+@pytest.fixture
+def ledger(demo_output) -> Ledger:
+    return Ledger()
+
+
+@pytest.mark.xdist_group("demo_budget")
+class TestDemoBudget:
+    def test_the_peo_envelopes_cover_the_revised_plan(self, ledger):
+        own = ledger.own_envelopes()
+        assert {e.category.code: e.amount for e in own} == {
+            code: Decimal(amount) for code, amount in PEO_ENVELOPES.items()
+        }
+        assert {e.fund_source.code for e in own} == {"appropriation"}
+        assert {e.category.code: e.economic_class for e in own} == {
+            "operating": "current",
+            "investment": "capital",
+            "other-expense": "current",
+        }
+        plan_budget = sum(revised_budgets().values(), Decimal(0))
+        total = sum((e.amount for e in own), Decimal(0))
+        assert plan_budget < total <= plan_budget * Decimal("1.10")  # "or a bit more"
+
+    def test_every_project_of_the_current_version_gets_its_budget(self, ledger, peo_versions):
+        budgets = revised_budgets()
+        projects = {
+            a.project.code: a
+            for a in ledger.allocations.values()
+            if a.level == Allocation.Level.PROJECT and a.project.plan_version == peo_versions[1]
+        }
+        assert set(projects) == set(budgets)
+        transferred = {"ศธจ.นศ.61-15": Decimal(-40000), "ศธจ.นศ.61-06": Decimal(40000)}
+        for code, allocation in projects.items():
+            assert allocation.original_amount == budgets[code], code
+            assert allocation.amount == budgets[code] + transferred.get(code, 0), code
+            assert allocation.unit == allocation.project.lead_unit, code
+            assert allocation.parent.unit == allocation.project.lead_unit, code  # a work group
+            assert allocation.parent.parent.unit.code == PEO, code
+        by_project: dict[int, list[Allocation]] = defaultdict(list)
+        for a in ledger.allocations.values():
+            if a.level == Allocation.Level.ACTIVITY:
+                by_project[a.parent_id].append(a)
+                assert a.amount == a.activity.budget, a
+                assert a.activity.parent_id is None, a
+        down_to_activities = [a for a in projects.values() if by_project[a.pk]]
+        assert len(down_to_activities) >= len(projects) // 2 + 1  # most projects
+        for allocation in down_to_activities:
+            top_activities = Activity.objects.filter(project=allocation.project, parent=None)
+            assert len(by_project[allocation.pk]) == top_activities.count()
+
+    def test_each_work_group_gets_the_sum_of_its_projects(self, ledger):
+        groups = {
+            (a.unit.code, a.category.code): a.original_amount
+            for a in ledger.allocations.values()
+            if a.level == Allocation.Level.UNIT and a.parent_id and not a.note
+        }
+        expected: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        for a in ledger.allocations.values():
+            if a.level == Allocation.Level.PROJECT and ledger.envelope_of(a.pk).unit.code == PEO:
+                expected[(a.unit.code, a.parent.category.code)] += a.original_amount
+        assert groups == dict(expected)
+        assert {code for code, _category in groups} == set(WORK_GROUPS)
+        equipment = [a for a in ledger.allocations.values() if a.economic_class == "capital"]
+        assert {a.category.code for a in equipment} == {"investment", "investment-equipment"}
+        assert all(a.note for a in equipment if a.parent_id)  # the item's name
+
+    def test_every_allocation_stays_within_its_parent(self, demo_output):
+        children: dict[int, list[Allocation]] = defaultdict(list)
+        for allocation in Allocation.objects.exclude(parent=None):
+            children[allocation.parent_id].append(allocation)
+            assert allocation.fiscal_year_id == allocation.parent.fiscal_year_id
+            assert allocation.fund_source_id == allocation.parent.fund_source_id
+            assert allocation.economic_class == allocation.parent.economic_class
+        assert children
+        for parent in Allocation.objects.filter(pk__in=list(children)):
+            assert sum(c.amount for c in children[parent.pk]) <= parent.amount, parent
+            assert sum(c.original_amount for c in children[parent.pk]) <= parent.original_amount
+
+    def test_nothing_is_over_spent(self, ledger):
+        used = ledger.used()
+        for allocation in ledger.allocations.values():
+            assert used[allocation.pk] <= allocation.amount, allocation
+        paid: dict[int, Decimal] = defaultdict(Decimal)
+        for disbursement in Disbursement.objects.exclude(commitment=None):
+            paid[disbursement.commitment_id] += disbursement.amount
+            assert disbursement.allocation_id == disbursement.commitment.allocation_id
+        for commitment in Commitment.objects.all():
+            assert paid[commitment.pk] <= commitment.amount, commitment
+        assert not Disbursement.objects.exclude(override_reason="").exists()
+        assert not Commitment.objects.exclude(override_reason="").exists()
+
+    def test_spending_plans_add_up_and_follow_the_activities(self, ledger):
+        lines: dict[int, dict[date, Decimal]] = defaultdict(dict)
+        for line in SpendingPlanLine.objects.all():
+            lines[line.allocation_id][line.month] = line.amount
+        planned = {a.pk for a in ledger.allocations.values() if a.activity_id is None}
+        assert set(lines) == planned  # envelopes, work groups, equipment and projects
+        for allocation_id, months in lines.items():
+            allocation = ledger.allocations[allocation_id]
+            assert sum(months.values()) == allocation.amount, allocation
+            assert all(FY.start <= m <= FY.end and m.day == 1 for m in months), allocation
+            children = [a for a in ledger.allocations.values() if a.parent_id == allocation_id]
+            if allocation.project_id is None and children:
+                added: dict[date, Decimal] = defaultdict(Decimal)
+                for child in children:
+                    for month_start, amount in lines[child.pk].items():
+                        added[month_start] += amount
+                assert months == dict(added), allocation
+            if allocation.project_id:
+                activity_months = {
+                    m
+                    for activity in Activity.objects.filter(project=allocation.project, parent=None)
+                    for m in lines[allocation_id]
+                    if activity.start_month <= m <= activity.end_month
+                }
+                assert set(months) == activity_months, allocation
+
+    @pytest.mark.parametrize("quarter", [1, 2, 3, 4])
+    def test_the_peo_rates_match_the_data_module(self, ledger, quarter):
+        own = ledger.own_envelopes()
+        end = FY.quarter(quarter).end
+        assert ledger.disbursed(own, end) == Decimal(PEO_DISBURSED[quarter])
+        rates = {scope: ledger.rate(own, end, scope) for scope in SCOPES}
+        assert rates == {scope: Decimal(rate) for scope, rate in PEO_RATES[quarter].items()}
+
+    @pytest.mark.parametrize("quarter", [2, 3, 4])
+    def test_the_overview_matches_an_independent_computation(self, ledger, quarter):
+        end = FY.quarter(quarter).end
+        overview = unit_overview(
+            ledger.peo, FiscalYear.objects.get(year=PLAN_YEAR), FY.quarter(quarter)
+        )
+        own, province = ledger.own_envelopes(), ledger.province_envelopes()
+        # The PEO's own budget is its appropriation; the agency's money is its own fund.
+        funds = {fund.code: figures for fund, figures in overview.by_fund}
+        assert funds["appropriation"].allocated == sum(e.amount for e in own)
+        assert funds["appropriation"].disbursed == ledger.disbursed(own, end)
+        assert funds["appropriation"].disbursement_rate == Decimal(PEO_RATES[quarter]["overall"])
+        assert funds["agency"].disbursed == Decimal(AGENCY_DISBURSED[quarter])
+        # The overview of the PEO is the province's: the PEO and the units below it.
+        assert overview.total.allocated == sum(e.amount for e in province) == Decimal(8_680_000)
+        assert overview.total.allocated > funds["appropriation"].allocated
+        for scope in SCOPES:
+            assert overview.cabinet[scope].rate == ledger.rate(province, end, scope), scope
+        assert overview.cabinet["overall"].rate == Decimal(PROVINCE_RATES[quarter])
+        # No agency has capital money: the province's capital rate is the PEO's own.
+        assert overview.by_class["capital"].disbursement_rate == Decimal(
+            PEO_RATES[quarter]["capital"]
+        )
+        point = overview.quarters[quarter - 1]
+        assert point.figures.disbursement_rate == Decimal(PROVINCE_RATES[quarter])
+
+    def test_behind_the_cabinet_at_mid_year_near_it_at_q3_capital_lagging(self, ledger):
+        year = FiscalYear.objects.get(year=PLAN_YEAR)
+        q2 = unit_overview(ledger.peo, year, FY.quarter(2)).cabinet
+        assert (q2["overall"].target, q2["overall"].status) == (Decimal("52.29"), "behind")
+        q3 = unit_overview(ledger.peo, year, FY.quarter(3)).cabinet
+        assert {scope: (a.target, a.status) for scope, a in q3.items()} == {
+            "overall": (Decimal("74.29"), "on_track"),
+            "current": (Decimal("77.00"), "on_track"),
+            "capital": (Decimal("65.11"), "far_behind"),
+        }
+        for scope in SCOPES:
+            assert q3[scope].rate < q3[scope].target, scope
+        own = ledger.own_envelopes()
+        assert Decimal(45) <= ledger.rate(own, FY.quarter(2).end) < Decimal("52.29")
+        assert Decimal(70) <= ledger.rate(own, FY.quarter(3).end) < Decimal("74.29")
+        assert ledger.rate(own, FY.quarter(3).end, "capital") < Decimal("65.11")
+        assert Decimal(93) <= ledger.rate(own, FY.end) <= Decimal(97)
+
+    def test_some_projects_are_ahead_of_their_plans_and_some_far_behind(self, ledger):
+        def gaps(quarter: int) -> dict[str, Decimal]:
+            """Disbursed minus planned, in points of the project's budget."""
+            money = ledger.project_money(FY.quarter(quarter).end)
+            return {
+                short(code): percent(done, amount) - percent(planned, amount)
+                for code, (amount, planned, done) in money.items()
+            }
+
+        q2, q3 = gaps(2), gaps(3)
+        assert {code for code, gap in q2.items() if gap < -15} == {
+            "61-02",
+            "61-09",
+            "61-12",
+            "61-13",
+            "61-18",
+            "61-19",
+        }
+        assert {code for code, gap in q2.items() if gap > 10} == {
+            "61-05",
+            "61-06",
+            "61-10",
+            "61-17",
+        }
+        assert {code for code, gap in q3.items() if gap < -15} == {"61-09", "61-13", "61-19"}
+        assert {code for code, gap in q3.items() if gap > 5} == {"61-03", "61-06", "61-12"}
+        # The efficiency page reads the same gaps.
+        projects = list(
+            Project.objects.filter(plan_version__plan__unit__code=PEO).filter(
+                allocations__level=Allocation.Level.PROJECT
+            )
+        )
+        year = FiscalYear.objects.get(year=PLAN_YEAR)
+        money = ledger.project_money(FY.quarter(3).end)
+        for row in projects_efficiency(projects, year, FY.quarter(3).end):
+            _amount, planned, disbursed = money[row.project.code]
+            assert row.plan_gap == planned - disbursed, row.project
+
+    def test_one_transfer_approved_and_one_waiting(self, ledger):
+        approved = BudgetTransfer.objects.select_related("source__project", "target__project").get(
+            status=BudgetTransfer.Status.APPROVED
+        )
+        assert (approved.source.project.code, approved.target.project.code) == (
+            "ศธจ.นศ.61-15",
+            "ศธจ.นศ.61-06",
+        )
+        assert approved.amount == Decimal(40000)
+        assert (approved.source.original_amount, approved.source.amount) == (150000, 110000)
+        assert (approved.target.original_amount, approved.target.amount) == (420000, 460000)
+        assert approved.reason
+        assert "อนุมัติ" in approved.decision_note
+        assert approved.decided_at is not None
+        groups = {
+            a.unit.code: (a.original_amount, a.amount)
+            for a in (approved.source.parent, approved.target.parent)
+        }
+        assert groups == {"PEO80-WG05": (800000, 760000), "PEO80-WG03": (1540000, 1580000)}
+        assert AuditEvent.objects.filter(action="budget.budgettransfer.approved").count() == 1
+        waiting = BudgetTransfer.objects.get(status=BudgetTransfer.Status.REQUESTED)
+        assert (short(waiting.source.project.code), short(waiting.target.project.code)) == (
+            "61-19",
+            "61-18",
+        )
+        assert waiting.source.amount == waiting.source.original_amount
+        assert waiting.target.amount == waiting.target.original_amount
+        # It could still be approved: the source has the money unspent.
+        assert ledger.used()[waiting.source_id] <= waiting.source.amount - waiting.amount
+
+    def test_the_equipment_contract_is_carried_over_and_the_rest_lapses(self, ledger):
+        (carry,) = CarryOver.objects.select_related(
+            "commitment__allocation__category", "new_commitment__allocation__fund_source"
+        )
+        old, new = carry.commitment, carry.new_commitment
+        assert old.status == Commitment.Status.CARRIED_OVER
+        assert old.allocation.economic_class == "capital"
+        assert old.allocation.category.code == "investment-equipment"
+        paid_before = sum(d.amount for d in old.disbursements.all())
+        assert carry.amount == old.amount - paid_before == CARRIED
+        assert carry.deadline == date(2019, 3, 31)  # 31 March 2562
+        assert (new.allocation.fiscal_year.year, new.allocation.fund_source.kind) == (
+            PLAN_YEAR + 1,
+            "carry_over",
+        )
+        assert new.allocation.amount == new.amount == carry.amount
+        assert (new.document_number, new.counterpart) == (old.document_number, old.counterpart)
+        payments = list(new.disbursements.all())
+        assert len(payments) == 2
+        assert sum(p.amount for p in payments) == carry.amount
+        next_year = FiscalPeriod(PLAN_YEAR + 1)
+        assert all(next_year.start <= p.date <= carry.deadline for p in payments)
+        assert not Commitment.objects.filter(
+            allocation__fiscal_year__year=PLAN_YEAR, status=Commitment.Status.OPEN
+        ).exists()
+        # Every baht of FY2561 is disbursed, carried over or lapsed (and the lapse recorded).
+        lapsed: dict[str, Decimal] = defaultdict(Decimal)
+        for lapse in Lapse.objects.all():
+            assert lapse.amount > 0
+            lapsed[ledger.envelope_of(lapse.allocation_id).unit.code] += lapse.amount
+        own = ledger.own_envelopes()
+        assert lapsed[PEO] == PEO_LAPSED
+        assert ledger.disbursed(own, FY.end) + CARRIED + lapsed[PEO] == sum(e.amount for e in own)
+        assert lapsed["80010000"] == AGENCY_LAPSED
+
+    def test_the_agency_has_its_own_envelope_and_spending(self, ledger):
+        (envelope,) = [e for e in ledger.province_envelopes() if e.unit.code == "80010000"]
+        assert (envelope.fund_source.code, envelope.amount) == ("agency", Decimal(1_300_000))
+        projects = {
+            a.project.code
+            for a in ledger.allocations.values()
+            if a.level == Allocation.Level.PROJECT and ledger.envelope_of(a.pk) == envelope
+        }
+        assert projects == {spec.code for spec in SERVICE_AREA_PLAN.projects}
+        for quarter, disbursed in AGENCY_DISBURSED.items():
+            end = FY.quarter(quarter).end
+            assert ledger.disbursed([envelope], end) == Decimal(disbursed)
+        assert ledger.disbursed([envelope], FY.end) + AGENCY_LAPSED == envelope.amount
+
+    def test_documents_look_like_an_office_registers(self, demo_output):
+        peo_order = r"^(ศธ 0293/2561-\d{3}|สัญญาเลขที่ \d{2}/2561)$"
+        agency_order = r"^ศธ 04034/2561-\d{3}$"
+        commitments = Commitment.objects.filter(allocation__fiscal_year__year=PLAN_YEAR)
+        assert commitments.filter(document_number__regex=peo_order).exists()
+        assert commitments.filter(document_number__regex=agency_order).exists()
+        assert not commitments.exclude(document_number__regex=peo_order).exclude(
+            document_number__regex=agency_order
+        )
+        counterparts = set(commitments.values_list("counterpart", flat=True))
+        for kind in ("โรงแรม", "ร้าน", "บริษัท", "หจก."):
+            assert any(name.startswith(kind) for name in counterparts), kind
+        numbers = list(Disbursement.objects.values_list("document_number", flat=True))
+        assert len(numbers) == len(set(numbers))
+        for record in (
+            *commitments,
+            *Disbursement.objects.filter(allocation__fiscal_year__year=PLAN_YEAR),
+        ):
+            assert FY.start <= record.date <= FY.end, record
+            assert record.description, record
+        assert any(d.amount % 1 for d in Disbursement.objects.all())  # satang where natural
+
+    def test_the_running_sums_equal_a_rebuild(self, demo_output):
+        before = rollup_snapshot()
+        assert all(before)
+        rollups.rebuild()
+        assert rollup_snapshot() == before
+
+    def test_the_budget_is_audited_as_demo_data(self, demo_output):
+        created = AuditEvent.objects.filter(action="budget.allocation.created")
+        assert created.count() == Allocation.objects.count()
+        assert AuditEvent.objects.filter(action="budget.disbursement.created").count() == (
+            Disbursement.objects.count()
+        )
+        assert "ข้อมูลสาธิต" in set(created.values_list("reason", flat=True))
+
+    def test_loading_again_adds_nothing(self, demo_output):
+        for what in ("การจัดสรรงบประมาณ", "การเบิกจ่าย", "เงินกันไว้เบิกเหลื่อมปี 1"):
+            assert what in demo_output
+        before = counts()
+        assert "Demo data already present; nothing to add." in load()
+        assert counts() == before

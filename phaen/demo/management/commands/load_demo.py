@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from phaen.demo.loader import (
     LoadReport,
     load_accounts,
+    load_budget,
     load_fiscal_years,
     load_orgs,
     load_plans,
@@ -19,8 +20,8 @@ from phaen.demo.orgs_data import ACCOUNTS, DEMO_PASSWORD
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data (Nakhon Si Thammarat PEO, FY2561: organisations, the PEO action plan "
-        "and two agency plans) and the demo accounts."
+        "Load the demo data (Nakhon Si Thammarat PEO, FY2561: organisations, the PEO action plan, "
+        "two agency plans and their budget) and the demo accounts."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,8 +39,8 @@ class Command(BaseCommand):
             "--no-plans",
             action="store_true",
             help=(
-                "Load the organisations, fiscal years (and accounts) without the demo plans, "
-                "e.g. to build a plan from an empty fiscal year."
+                "Load the organisations, fiscal years (and accounts) without the demo plans and "
+                "their budget, e.g. to build a plan from an empty fiscal year."
             ),
         )
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         load_fiscal_years(report)
         if not options["no_plans"]:
             load_plans(report, units)
+            load_budget(report, units)
         if report.created:
             summary = ", ".join(f"{what} {count}" for what, count in report.created.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}"))
