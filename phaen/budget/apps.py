@@ -25,6 +25,14 @@ class BudgetConfig(AppConfig):
         # The running sums are kept per unit and its ancestors: recompute after a move.
         register_move_hook(rollups.rebuild_after_move)
 
+        # The project page shows the project's money.
+        from phaen.budget.views.records import project_money_context
+        from phaen.plans.sections import ProjectSection, register_project_section
+
+        register_project_section(
+            ProjectSection("budget/project_money_section.html", project_money_context, order=10)
+        )
+
         from phaen.core.navigation import MenuItem, register_menu_item
 
         budget_section = _("งบประมาณ")

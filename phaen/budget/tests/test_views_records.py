@@ -325,7 +325,8 @@ def test_paying_a_commitment_beyond_its_balance_is_refused(client, budget, peopl
         ),
     )
     assert response.status_code == 400
-    assert "เกินยอดคงเหลือของข้อผูกพัน (5,000.00 บาท) อยู่ 0.01 บาท" in field_errors(html(response), "amount")
+    message = "เกินยอดคงเหลือของข้อผูกพัน (5,000.00 บาท) อยู่ 0.01 บาท"
+    assert message in field_errors(html(response), "amount")
     assert Disbursement.objects.count() == 1
     assert running_sums() == sums
 
@@ -506,6 +507,14 @@ def test_the_money_tab_shows_the_projects_money_and_record_buttons(client, budge
     page = html(client.get(url))
     assert "25,000.50" in page
     assert reverse("budget:commitment_add") not in page
+
+
+def test_the_project_page_shows_the_money_section(client, budget, people):
+    disburse(budget.activity, "25000.50", day=date(2018, 1, 15))
+    client.force_login(people.viewer)
+    page = html(client.get(budget.plan.project.get_absolute_url()))
+    assert 'id="money"' in page
+    assert "25,000.50" in page
 
 
 def test_the_money_tab_opens_the_form_on_the_projects_allocations(client, budget, people):

@@ -89,6 +89,7 @@ from phaen.plans.models import (
     StrategicIssue,
     Strategy,
 )
+from phaen.plans.sections import project_sections
 from phaen.plans.selectors import gap_analysis, plan_outline
 from phaen.plans.services import (
     approval_problems,
@@ -1163,6 +1164,7 @@ class ProjectDetailView(ContentDetailView):
             "can_edit_project": can_change,
             "can_manage_owners": editable and can(user, Action.CHANGE, version_of(obj)),
             "can_add_parts": editable and may_add_under(user, version_of(obj), obj),
+            "sections": project_sections(user, obj),
             **alignment_context(user, obj, state),
         }
 
