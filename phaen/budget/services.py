@@ -778,6 +778,7 @@ def transfer_approve(
         raise OutOfScopeError(_("คุณไม่มีสิทธิ์อนุมัติการโอนนี้"))
     losing, gaining = _check_transfer(current)
     before = snapshot(current)
+    reason = _("โอนเปลี่ยนแปลงตามคำขอเลขที่ %(number)s") % {"number": current.pk}
     for allocation, delta in [(a, -current.amount) for a in losing] + [
         (a, current.amount) for a in gaining
     ]:
@@ -785,6 +786,15 @@ def transfer_approve(
             amount=F("amount") + delta, version=F("version") + 1
         )
         rollups.add_allocated(rollups.key_of(allocation), original=ZERO, allocated=delta)
+        # Each allocation's history shows its own amount before and after the transfer.
+        audit_record(
+            actor=actor,
+            action=audit_action(Allocation, "transferred"),
+            obj=allocation,
+            before={"amount": str(allocation.amount)},
+            after={"amount": str(allocation.amount + delta)},
+            reason=reason,
+        )
     current.status = BudgetTransfer.Status.APPROVED
     current.decided_by = actor
     current.decided_at = timezone.now()

@@ -167,4 +167,5 @@ ACTION_VERBS: dict[str, object] = {
     "restored": _("นำกลับมาใช้"),
     "extended": _("ขยายเวลา"),
     "carried_over": _("กันเงินไว้เบิกเหลื่อมปี: "),
+    "transferred": _("โอนเปลี่ยนแปลงวงเงิน: "),
 }

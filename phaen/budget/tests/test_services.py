@@ -352,6 +352,15 @@ def test_a_transfer_moves_money_along_both_branches_and_keeps_the_originals(budg
     assert amounts[other_project.pk] == (D("50000.00"), D("60000.00"))
     assert amounts[budget.group.pk] == (D("300000.00"), D("300000.00"))  # shared: unchanged
     assert_sums_match_rebuild()
+    # Each allocation that moved has its own history line with the amounts before and after.
+    events = AuditEvent.objects.filter(action="budget.allocation.transferred")
+    moved = {event.object_id: (event.before, event.after) for event in events}
+    assert moved == {
+        str(budget.activity.pk): ({"amount": "60000.00"}, {"amount": "50000.00"}),
+        str(budget.project.pk): ({"amount": "100000.00"}, {"amount": "90000.00"}),
+        str(other_project.pk): ({"amount": "50000.00"}, {"amount": "60000.00"}),
+    }
+    assert all(event.actor == director for event in events)
 
 
 def test_a_transfer_cannot_take_money_already_used(budget, world):
