@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from phaen.budget.models import (
     Allocation,
@@ -33,6 +33,7 @@ from phaen.budget.services import (
     transfer_request,
     year_end_close,
 )
+from phaen.core.access import can
 from phaen.core.models import User
 from phaen.core.services import object_create
 from phaen.core.trees import path_ids
@@ -149,6 +150,13 @@ def load_accounts(report: LoadReport, units: dict[str, OrgUnit]) -> None:
             report.add("บทบาทของผู้ใช้")
 
 
+def demo_user(username: str, action: str, obj: models.Model) -> User | None:
+    """The demo account that signs a decision (approvals show a name, not "–"), when it exists
+    (``--no-accounts`` loads none) and may take that decision; otherwise the system (None)."""
+    user = User.objects.filter(username=username, is_demo_account=True).first()
+    return user if user is not None and can(user, action, obj) else None
+
+
 # Plans ---------------------------------------------------------------------------------------
 
 
@@ -217,10 +225,15 @@ def load_plan(
     parent_issues = _issues_by_number(parent)
     _ContentBuilder(version, units, nodes, report).build(spec, parent_issues)
     version = version_approve(
-        actor=None, version=version, expected_version=None, note=spec.approval_note
+        actor=demo_user("director", "approve", version),
+        version=version,
+        expected_version=None,
+        note=spec.approval_note,
     )
     if spec.publish:
-        version = version_publish(actor=None, version=version, expected_version=None)
+        version = version_publish(
+            actor=demo_user("planner", "publish", version), version=version, expected_version=None
+        )
     if spec.revision is not None:
         _revise(version, spec.revision, report)
     return plan
@@ -256,9 +269,14 @@ def _revise(source: PlanVersion, spec: RevisionSpec, report: LoadReport) -> Plan
             actor=None, instance=project, expected_version=project.version, reason=cut.reason
         )
     version = version_approve(
-        actor=None, version=version, expected_version=None, note=spec.approval_note
+        actor=demo_user("director", "approve", version),
+        version=version,
+        expected_version=None,
+        note=spec.approval_note,
     )
-    return version_publish(actor=None, version=version, expected_version=None)
+    return version_publish(
+        actor=demo_user("planner", "publish", version), version=version, expected_version=None
+    )
 
 
 def _activity_at(
@@ -685,7 +703,10 @@ class _BudgetBuilder:
         self.report.add("การโอนเปลี่ยนแปลงงบประมาณ")
         if spec.decision_note:
             transfer_approve(
-                actor=None, transfer=transfer, expected_version=None, note=spec.decision_note
+                actor=demo_user("director", "approve", transfer),
+                transfer=transfer,
+                expected_version=None,
+                note=spec.decision_note,
             )
 
     def plan_all(self) -> None:

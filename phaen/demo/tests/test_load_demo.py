@@ -345,6 +345,8 @@ class TestDemoPlans:
         assert revised.based_on == first
         assert current_version(peo_plan) == revised
         assert peo_plan.is_published
+        # Decisions carry the demo accounts' names, as they would in the office.
+        assert {v.approved_by.username for v in peo_versions} == {"director"}
 
     def test_the_revised_version_holds_the_allocated_budgets(self, peo_versions):
         first, revised = peo_versions
@@ -866,6 +868,7 @@ class TestDemoBudget:
         assert approved.reason
         assert "อนุมัติ" in approved.decision_note
         assert approved.decided_at is not None
+        assert approved.decided_by.username == "director"
         groups = {
             a.unit.code: (a.original_amount, a.amount)
             for a in (approved.source.parent, approved.target.parent)
