@@ -349,3 +349,21 @@ FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("ทั้งหมด")
 PHAEN_SITE_NAME = os.environ.get("PHAEN_SITE_NAME", "แผน")
 # The fiscal year (BE) pages open on before the user picks one; empty means the current one.
 PHAEN_DEFAULT_FISCAL_YEAR = env_int("PHAEN_DEFAULT_FISCAL_YEAR", 0)
+
+
+def _site_url() -> str:
+    """The address users type, for links in e-mails sent without a request (notifications).
+
+    Unset, it is https:// and the first ALLOWED_HOSTS name in production, the development
+    server's address in DEBUG.
+    """
+    url = os.environ.get("PHAEN_SITE_URL", "").strip()
+    if url:
+        return url.rstrip("/")
+    host = next((h for h in ALLOWED_HOSTS if h not in {"*", ""} and not h.startswith(".")), "")
+    if not DEBUG and host:
+        return f"https://{host}"
+    return f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"
+
+
+SITE_URL = _site_url()

@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from phaen.core.urls import account_urlpatterns
+from phaen.core.urls import account_urlpatterns, personal_urlpatterns
 from phaen.core.views import shell
 
 urlpatterns = [
     path("", shell.home, name="home"),
     path("healthz", shell.healthz, name="healthz"),
     path("accounts/", include(account_urlpatterns)),
+    path("", include(personal_urlpatterns)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("thai/", include("phaen.thai.urls")),
     path("core/", include("phaen.core.urls")),

@@ -25,6 +25,12 @@ class BudgetConfig(AppConfig):
         # The running sums are kept per unit and its ancestors: recompute after a move.
         register_move_hook(rollups.rebuild_after_move)
 
+        # "Waiting for me": transfers the user may approve.
+        from phaen.budget.inbox import transfers_to_approve
+        from phaen.core.inbox import register_inbox_source
+
+        register_inbox_source(transfers_to_approve)
+
         # The project page shows the project's money.
         from phaen.budget.views.records import project_money_context
         from phaen.plans.sections import ProjectSection, register_project_section

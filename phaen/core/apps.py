@@ -12,6 +12,13 @@ class CoreConfig(AppConfig):
         from phaen.core.navigation import MenuItem, register_menu_item
 
         register_menu_item(MenuItem(_("หน้าหลัก"), _("ภาพรวม"), "home", order=0))
+        register_menu_item(MenuItem(_("หน้าหลัก"), _("งานที่รอฉัน"), "inbox", order=1))
+        register_menu_item(MenuItem(_("หน้าหลัก"), _("การแจ้งเตือน"), "notification_list", order=2))
+
+        from phaen.core.home import HomePanel, register_home_panel
+        from phaen.core.views.inbox import inbox_panel
+
+        register_home_panel(HomePanel("core/panels/inbox.html", inbox_panel, order=5))
         register_menu_item(
             MenuItem(
                 _("ผู้ดูแลระบบ"),

@@ -1,7 +1,8 @@
-"""Template context for the shell: menu, fiscal year, languages."""
+"""Template context for the shell: menu, fiscal year, languages, the notification bell."""
 
 from __future__ import annotations
 
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.http import HttpRequest
 
 from phaen.core.fiscal import selected_fiscal_year
 from phaen.core.navigation import menu_for
+from phaen.core.notifications import unread_count
 from phaen.thai.calendar import fiscal_year_choices
 
 
@@ -24,4 +26,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "selected_fiscal_year": fiscal_year,
         "fiscal_year_choices": choices,
         "main_menu": menu_for(request.user, request.path),
+        # A callable: templates call it only where the bell is drawn (one COUNT per page, none
+        # for fragments and anonymous visitors), and cache() keeps it to one per request.
+        "unread_notification_count": cache(partial(unread_count, request.user)),
     }

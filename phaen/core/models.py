@@ -29,6 +29,11 @@ class User(AbstractUser):
         editable=False,
         help_text=_("บัญชีสาธิตที่มีรหัสผ่านสาธารณะ ใช้ได้เฉพาะในฐานข้อมูลสาธิต"),
     )
+    email_notifications = models.BooleanField(
+        _("รับการแจ้งเตือนทางอีเมล"),
+        default=True,
+        help_text=_("การแจ้งเตือนยังแสดงในระบบเสมอ ตัวเลือกนี้กำหนดเฉพาะการส่งสำเนาทางอีเมล"),
+    )
 
     objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
@@ -148,7 +153,7 @@ class AuditEvent(models.Model):
             return self.action
         model = self.content_type.model_class() if self.content_type is not None else None
         noun = str(model._meta.verbose_name) if model is not None else ""
-        return f"{label}{noun}" if noun else str(label)
+        return _("%(verb)s%(noun)s") % {"verb": label, "noun": noun} if noun else str(label)
 
 
 #: Verbs of audit actions (``<app>.<model>.<verb>``) in words; apps add theirs.
@@ -163,9 +168,68 @@ ACTION_VERBS: dict[str, object] = {
     "rejected": _("ไม่อนุมัติ"),
     "published": _("เผยแพร่"),
     "copied": _("คัดลอกเนื้อหาเข้า"),
-    "retired": _("ยกเลิก"),
+    "retired": _("เลิกใช้"),
     "restored": _("นำกลับมาใช้"),
     "extended": _("ขยายเวลา"),
     "carried_over": _("กันเงินไว้เบิกเหลื่อมปี: "),
     "transferred": _("โอนเปลี่ยนแปลงวงเงิน: "),
 }
+
+
+class Notification(models.Model):
+    """การแจ้งเตือน: a message to one user, shown in the app and, if they wish, e-mailed once.
+
+    ``key`` names the occasion ("monitoring.reminder:report=12:due-7"); the unique constraint on
+    (recipient, key) is what guarantees that nothing is sent twice, even when two workers run
+    the same job at once. Notifications are personal: they declare no ``access_rules`` and are
+    read only through ``phaen.core.notifications.notifications_for(user)``.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้รับ"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("ประเภท"), max_length=100)
+    title = models.CharField(_("เรื่อง"), max_length=255)
+    body = models.TextField(_("รายละเอียด"), blank=True)
+    url = models.CharField(_("ลิงก์ในระบบ"), max_length=500, blank=True)
+    key = models.CharField(_("รหัสกันส่งซ้ำ"), max_length=255)
+    created_at = models.DateTimeField(_("แจ้งเมื่อ"), default=timezone.now)
+    read_at = models.DateTimeField(_("อ่านเมื่อ"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("ส่งอีเมลเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การแจ้งเตือน")
+        verbose_name_plural = _("การแจ้งเตือน")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                name="core_notification_once",
+                violation_error_message=_("ผู้รับนี้ได้รับการแจ้งเตือนเรื่องนี้แล้ว"),
+            )
+        ]
+        indexes = [
+            # The bell: the unread of one user (a partial index, so it stays small).
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=models.Q(read_at__isnull=True),
+                name="core_notification_unread_idx",
+            ),
+            # The notifications page: all of one user, newest first.
+            models.Index(
+                fields=["recipient", "-created_at", "-id"], name="core_notification_list_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("notification_open", args=[self.pk])
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

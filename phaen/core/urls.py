@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from phaen.core.views import accounts, shell
+from phaen.core.views import accounts, inbox, notifications, shell
 
 app_name = "core"
 
@@ -9,6 +9,23 @@ urlpatterns = [
     path("fiscal-year/", shell.fiscal_year_select, name="fiscal_year_select"),
     path("audit/", shell.AuditEventListView.as_view(), name="auditevent_list"),
     path("audit/<int:pk>/", shell.AuditEventDetailView.as_view(), name="auditevent"),
+]
+
+# A user's own pages, at the top level (/notifications/, /inbox/): they belong to no app.
+personal_urlpatterns = [
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path(
+        "notifications/read-all/",
+        notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification_settings",
+    ),
+    path("inbox/", inbox.inbox, name="inbox"),
 ]
 
 # Django's auth views, at the names Django's own templates and redirects expect.

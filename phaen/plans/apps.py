@@ -15,6 +15,12 @@ class PlansConfig(AppConfig):
         register_path_copy(Project, "plan_unit_path")
         register_path_copy(Project, "lead_unit_path")
 
+        # "Waiting for me": plan versions the user may approve.
+        from phaen.core.inbox import register_inbox_source
+        from phaen.plans.inbox import plan_versions_to_approve
+
+        register_inbox_source(plan_versions_to_approve)
+
         # Menu: analysis pages (section "แผน").
         from phaen.core.navigation import MenuItem, register_menu_item
 
