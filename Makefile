@@ -83,8 +83,8 @@ format: venv-dev
 # Our strings are Thai: extract them into the English catalogue only. The Thai catalogue holds
 # hand-made Thai for third-party English messages; never run makemessages for th (or --all).
 # tests/test_translations.py uses the same ignore list.
-MESSAGES_IGNORE := --ignore "tests/*" --ignore "var/*" --ignore "benchmarks/*" --ignore "docs/*" \
-	--ignore "test-artifacts/*" --ignore "*.egg-info"
+MESSAGES_IGNORE := --ignore "tests/*" --ignore "var/*" --ignore "phaen/core/static/vendor/*" \
+	--ignore "benchmarks/*" --ignore "docs/*" --ignore "test-artifacts/*" --ignore "*.egg-info"
 
 messages: venv
 	DEBUG=1 $(MANAGE) makemessages --locale en $(MESSAGES_IGNORE) --no-obsolete

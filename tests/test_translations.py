@@ -36,7 +36,15 @@ THAI = re.compile(r"[\u0E00-\u0E7F]")
 PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([sdifr%])")
 BRACE = re.compile(r"(?<!\{)\{(\w*)(?::[^{}]*)?\}(?!\})")
 # `make messages` extracts from the project without these (keep the two lists the same).
-MESSAGES_IGNORE = ["tests/*", "var/*", "benchmarks/*", "docs/*", "test-artifacts/*", "*.egg-info"]
+MESSAGES_IGNORE = [
+    "tests/*",
+    "var/*",
+    "phaen/core/static/vendor/*",
+    "benchmarks/*",
+    "docs/*",
+    "test-artifacts/*",
+    "*.egg-info",
+]
 # English that deliberately names the Thai column headings of the import files (the files'
 # format is Thai whatever the language of the page).
 EN_MAY_KEEP_THAI = {

@@ -311,7 +311,7 @@ class Commitment(BaseModel):
     class Status(models.TextChoices):
         OPEN = "open", _("ผูกพันอยู่")
         CLOSED = "closed", _("ปิดแล้ว")
-        CANCELLED = "cancelled", _("ยกเลิก")
+        CANCELLED = "cancelled", _("ยกเลิกแล้ว")
         CARRIED_OVER = "carried_over", _("กันเงินไว้เบิกเหลื่อมปีแล้ว")
 
     allocation = models.ForeignKey(

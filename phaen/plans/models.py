@@ -382,7 +382,7 @@ class Project(PlanContent, Lineage):
         IN_PROGRESS = "in_progress", _("กำลังดำเนินการ")
         COMPLETED = "completed", _("เสร็จสิ้น")
         POSTPONED = "postponed", _("เลื่อน")
-        CANCELLED = "cancelled", _("ยกเลิก")
+        CANCELLED = "cancelled", _("ยกเลิกแล้ว")
 
     strategy = models.ForeignKey(
         Strategy,
