@@ -1,6 +1,6 @@
 from django.urls import path
 
-from phaen.plans.views import analysis, structure
+from phaen.plans.views import analysis, documents, structure
 
 app_name = "plans"
 
@@ -122,6 +122,8 @@ urlpatterns = [
         structure.PlanVersionHistoryView.as_view(),
         name="planversion_history",
     ),
+    # Documents: the plan as a PDF ----------------------------------------------------------------
+    path("versions/<int:pk>/pdf/", documents.PlanVersionPdfView.as_view(), name="planversion_pdf"),
     # Analysis: alignment, gap analysis, calendar, iCalendar, a unit's work ----------------------
     path("versions/<int:pk>/alignment/", analysis.AlignmentView.as_view(), name="alignment"),
     path("versions/<int:pk>/gaps/", analysis.GapAnalysisView.as_view(), name="gaps"),
