@@ -579,10 +579,11 @@ def recordable_allocations(
     user: AnyUser, model: type[Commitment | Disbursement]
 ) -> QuerySet[Allocation]:
     """Allocations ``user`` may record ``model`` rows against: leaf allocations (nothing
-    allocated further below them) of open fiscal years, in units where the user may add them."""
+    allocated further below them) of open fiscal years, not closed at year end (the services
+    refuse those), in units where the user may add them."""
     queryset = (
         Allocation.objects.restrict(user, Action.VIEW)
-        .filter(fiscal_year__is_open=True)
+        .filter(fiscal_year__is_open=True, closed_at=None)
         .exclude(Exists(Allocation.objects.filter(parent=OuterRef("pk"))))
     )
     if not user.is_authenticated:

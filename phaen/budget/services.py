@@ -10,13 +10,13 @@ policy says "warn" — allowed with a written reason that the audit log keeps.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Sum, Value
+from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -182,6 +182,13 @@ def check_room(
 
 
 def _prepare_allocation(allocation: Allocation) -> None:
+    if allocation.parent_id is not None:
+        # The parent as it is now, locked: its amount and state decide what may be allocated.
+        allocation.parent = (
+            Allocation.objects.select_for_update(of=("self",))
+            .select_related("unit", "top_category")
+            .get(pk=allocation.parent_id)
+        )
     parent = allocation.parent
     if allocation.activity_id:
         allocation.project = allocation.activity.project  # type: ignore[union-attr]
@@ -215,6 +222,7 @@ def _prepare_allocation(allocation: Allocation) -> None:
             raise DomainError(_("จัดสรรได้เฉพาะหน่วยงานภายใต้ “%s”") % parent.unit, field="unit")
         if parent.level == Allocation.Level.ACTIVITY:
             raise DomainError(_("การจัดสรรให้กิจกรรมแบ่งต่อไม่ได้"), field="parent")
+        _not_closed(parent, field="parent")
         if allocation.pk is None and (
             Commitment.objects.filter(allocation=parent).exists()
             or Disbursement.objects.filter(allocation=parent).exists()
@@ -234,6 +242,17 @@ def _prepare_allocation(allocation: Allocation) -> None:
     year = FiscalYear.objects.get(pk=allocation.fiscal_year_id)
     if not year.is_open:
         raise DomainError(_("ปีงบประมาณ พ.ศ. %s ปิดแล้ว") % year.year, field="fiscal_year")
+
+
+def _not_closed(allocation: Allocation, *, field: str | None = None) -> None:
+    """An allocation closed at year end (its remainder lapsed or was carried over) is final:
+    no records, no new allocations under it, no corrections, plans or transfers."""
+    if allocation.closed_at is not None:
+        raise DomainError(
+            _("ปิดปีงบประมาณของ “%(allocation)s” แล้วเมื่อ %(when)s จึงบันทึกเพิ่มหรือแก้ไขไม่ได้")
+            % {"allocation": allocation, "when": format_date_short(allocation.closed_at.date())},
+            field=field,
+        )
 
 
 def _check_within_parent(allocation: Allocation) -> None:
@@ -286,6 +305,7 @@ def allocation_update(
     allocated further or already used; moving money between allocations is a transfer."""
     current = Allocation.objects.select_for_update().get(pk=instance.pk)
     check_version(current, expected_version)
+    _not_closed(current)
     for frozen in ("fiscal_year_id", "fund_source_id", "parent_id", "project_id", "activity_id"):
         if getattr(instance, frozen) != getattr(current, frozen):
             raise DomainError(_("แก้ไขได้เฉพาะจำนวนเงิน งบรายจ่าย และหมายเหตุ"))
@@ -332,6 +352,7 @@ def allocation_delete(
 ) -> None:
     """Remove an allocation nothing depends on (no children, no spending, no transfers)."""
     current = Allocation.objects.select_for_update().get(pk=instance.pk)
+    _not_closed(current)
     if current.root_id == current.pk:
         # An envelope is its own root: that (protected) reference must not block its deletion.
         Allocation.objects.filter(pk=current.pk).update(root=None)
@@ -359,6 +380,7 @@ def spending_plan_set(
     )
     if actor is not None and not can_at(actor, SpendingPlanLine, Action.CHANGE, current.unit_path):
         raise OutOfScopeError()
+    _not_closed(current)
     months = set(_months_of(current))
     cleaned = {month.replace(day=1): amount for month, amount in amounts.items() if amount}
     outside = [m for m in cleaned if m not in months]
@@ -473,12 +495,7 @@ def _check_date(day: date, allocation: Allocation, commitment: Commitment | None
 
 def _open_ok(allocation: Allocation) -> None:
     """No new money is recorded on an allocation whose fiscal year was closed."""
-    if allocation.closed_at is not None:
-        raise DomainError(
-            _("ปิดปีงบประมาณของ “%(allocation)s” แล้วเมื่อ %(when)s จึงบันทึกเพิ่มไม่ได้")
-            % {"allocation": allocation, "when": format_date_short(allocation.closed_at.date())},
-            field="allocation",
-        )
+    _not_closed(allocation, field="allocation")
 
 
 def _leaf_ok(allocation: Allocation) -> None:
@@ -709,6 +726,8 @@ def _check_transfer(transfer: BudgetTransfer) -> tuple[list[Allocation], list[Al
     if source.fund_source_id != target.fund_source_id:
         raise DomainError(_("โอนได้เฉพาะภายในแหล่งเงินเดียวกัน"), field="target")
     losing, gaining = _transfer_chains(source, target)
+    for allocation, side in [(a, "source") for a in losing] + [(a, "target") for a in gaining]:
+        _not_closed(allocation, field=side)
     for index, allocation in enumerate(losing):
         # An allocation above the source loses the amount, and so does its child on the way.
         children_after = children_total(allocation) - (
@@ -847,6 +866,7 @@ def transfer_reject(
 class YearEndResult:
     carried: list[CarryOver]
     lapsed: list[Lapse]
+    withdrawn: list[BudgetTransfer] = field(default_factory=list)
 
 
 def carry_over_deadline(fiscal_year: int) -> date:
@@ -966,10 +986,39 @@ def year_end_close(
                     reason=reason,
                 )
             )
-    Allocation.objects.filter(pk__in=[a.pk for a in allocations], closed_at=None).update(
-        closed_at=timezone.now()
+    closed_ids = [a.pk for a in allocations]
+    Allocation.objects.filter(pk__in=closed_ids, closed_at=None).update(closed_at=timezone.now())
+    withdrawn = _withdraw_transfers_of(closed_ids, actor=actor)
+    return YearEndResult(carried=carried, lapsed=lapsed, withdrawn=withdrawn)
+
+
+def _withdraw_transfers_of(
+    allocation_ids: list[int], *, actor: User | None
+) -> list[BudgetTransfer]:
+    """Requests still waiting when the year closes can no longer move money: withdraw them."""
+    pending = list(
+        BudgetTransfer.objects.select_for_update(of=("self",))
+        .filter(status=BudgetTransfer.Status.REQUESTED)
+        .filter(Q(source_id__in=allocation_ids) | Q(target_id__in=allocation_ids))
+        .select_related("source", "target")
     )
-    return YearEndResult(carried=carried, lapsed=lapsed)
+    note = _("ถอนคำขอโดยระบบเมื่อปิดปีงบประมาณ เพราะยังไม่ได้พิจารณาก่อนปิดปี")
+    for transfer in pending:
+        before = snapshot(transfer)
+        transfer.status = BudgetTransfer.Status.WITHDRAWN
+        transfer.decided_at = timezone.now()
+        transfer.decision_note = note
+        transfer.version += 1
+        transfer.save()
+        audit_record(
+            actor=actor,
+            action=audit_action(BudgetTransfer, "withdrawn"),
+            obj=transfer,
+            before=before,
+            after=snapshot(transfer),
+            reason=note,
+        )
+    return pending
 
 
 def _own_remainder(allocation: Allocation) -> Decimal:

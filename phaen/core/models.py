@@ -173,6 +173,7 @@ ACTION_VERBS: dict[str, object] = {
     "extended": _("ขยายเวลา"),
     "carried_over": _("กันเงินไว้เบิกเหลื่อมปี: "),
     "transferred": _("โอนเปลี่ยนแปลงวงเงิน: "),
+    "withdrawn": _("ถอน"),
 }
 
 

@@ -473,6 +473,50 @@ def test_year_end_carries_open_commitments_over_and_lapses_the_rest(budget, worl
     assert_sums_match_rebuild()
 
 
+def test_a_closed_allocation_is_final_and_waiting_transfers_are_withdrawn(budget, world):
+    fiscal_year(2562)
+    other_project = allocate(
+        amount="50000.00", parent=budget.group, project=budget.plan.other_project
+    )
+    planner = world.user(Role.PLANNER, world.province_a)
+    waiting = transfer_request(
+        actor=planner,
+        instance=BudgetTransfer(
+            source=budget.activity, target=other_project, amount=D("1000.00"), reason="ปรับ"
+        ),
+    )
+    result = year_end_close(actor=None, unit=world.province_a, fiscal_year=fiscal_year(2561))
+    waiting.refresh_from_db()
+    assert result.withdrawn == [waiting]
+    assert waiting.status == BudgetTransfer.Status.WITHDRAWN
+    assert "ปิดปีงบประมาณ" in waiting.decision_note
+    assert AuditEvent.objects.filter(action="budget.budgettransfer.withdrawn").count() == 1
+    before = sums()
+    activity = Allocation.objects.get(pk=budget.activity.pk)
+    refusals = [
+        lambda: transfer_request(
+            actor=planner,
+            instance=BudgetTransfer(
+                source=activity, target=other_project, amount=D("1.00"), reason="ปรับ"
+            ),
+        ),
+        lambda: allocate(amount="1.00", parent=budget.group, project=budget.plan.other_project),
+        lambda: allocation_update(
+            actor=planner,
+            instance=Allocation.objects.get(pk=activity.pk),
+            expected_version=activity.version,
+        ),
+        lambda: spending_plan_set(
+            actor=planner, allocation=activity, amounts={date(2017, 10, 1): activity.amount}
+        ),
+    ]
+    for refused in refusals:
+        with pytest.raises(DomainError, match="ปิดปีงบประมาณของ"):
+            refused()
+    assert sums() == before
+    assert Allocation.objects.get(pk=activity.pk).version == activity.version
+
+
 # Running sums -------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from phaen.budget.models import (
     Commitment,
     Disbursement,
 )
-from phaen.budget.services import commitment_create, disbursement_create
+from phaen.budget.services import commitment_create, disbursement_create, year_end_close
 from phaen.budget.tests.factories import IN_FY2561, allocate, small_budget
 from phaen.core.access import Role
 from phaen.core.models import AuditEvent
@@ -524,6 +524,17 @@ def test_the_money_tab_opens_the_form_on_the_projects_allocations(client, budget
     # The project has one leaf allocation (its activity's): it is chosen, the other is not offered.
     assert f'<option value="{budget.activity.pk}" selected>' in page
     assert "P02" not in page
+
+
+def test_allocations_closed_at_year_end_are_not_offered_for_records(client, budget, people, world):
+    year_end_close(actor=None, unit=world.province_a, fiscal_year=budget.activity.fiscal_year)
+    client.force_login(people.reporter)
+    # The services refuse records on a closed allocation: the pages do not offer it.
+    page = html(client.get(reverse("budget:project_money", args=[budget.plan.project.pk])))
+    assert reverse("budget:commitment_add") not in page
+    assert reverse("budget:disbursement_add") not in page
+    page = html(client.get(reverse("budget:commitment_add")))
+    assert f'<option value="{budget.activity.pk}"' not in page
 
 
 def test_money_tab_queries_do_not_grow_with_records(client, budget, people):

@@ -891,7 +891,8 @@ class AllocationDetailView(ObjectDetailView):
             )
             .order_by("-created_at", "-pk")
         )
-        year_open = obj.fiscal_year.is_open
+        # A closed allocation (its year-end close done) is final, even while the year is open.
+        year_open = obj.fiscal_year.is_open and obj.closed_at is None
         may_change = can_at(user, Allocation, Action.CHANGE, obj.unit_path)
         return {
             "crumbs": allocation_crumbs(user, obj, include_self=False),

@@ -16,8 +16,8 @@ figure below from the base tables and compare it with the budget overview):
   640,000.00 (three pieces of equipment of two work groups).
 - One approved transfer: 40,000.00 from ศธจ.นศ.61-15 (teachers' day, 150,000.00 → 110,000.00)
   to ศธจ.นศ.61-06 (reading, 420,000.00 → 460,000.00), so กลุ่มบริหารงานบุคคล 800,000.00 →
-  760,000.00 and กลุ่มพัฒนาการศึกษา 1,540,000.00 → 1,580,000.00; one request still waiting:
-  15,000.00 from ศธจ.นศ.61-19 to ศธจ.นศ.61-18.
+  760,000.00 and กลุ่มพัฒนาการศึกษา 1,540,000.00 → 1,580,000.00; one request nobody decided
+  (15,000.00 from ศธจ.นศ.61-19 to ศธจ.นศ.61-18), withdrawn by the year-end close.
 - Disbursed by the PEO, cumulative, and its rate (disbursed ÷ its envelopes after transfers):
 
   ======  ==============  =========  =========  =========  =====================

@@ -854,7 +854,7 @@ class TestDemoBudget:
             _amount, planned, disbursed = money[row.project.code]
             assert row.plan_gap == planned - disbursed, row.project
 
-    def test_one_transfer_approved_and_one_waiting(self, ledger):
+    def test_one_transfer_approved_and_one_withdrawn_at_the_close(self, ledger):
         approved = BudgetTransfer.objects.select_related("source__project", "target__project").get(
             status=BudgetTransfer.Status.APPROVED
         )
@@ -875,15 +875,16 @@ class TestDemoBudget:
         }
         assert groups == {"PEO80-WG05": (800000, 760000), "PEO80-WG03": (1540000, 1580000)}
         assert AuditEvent.objects.filter(action="budget.budgettransfer.approved").count() == 1
-        waiting = BudgetTransfer.objects.get(status=BudgetTransfer.Status.REQUESTED)
+        # The request nobody decided before the year was closed was withdrawn by the close.
+        waiting = BudgetTransfer.objects.get(status=BudgetTransfer.Status.WITHDRAWN)
         assert (short(waiting.source.project.code), short(waiting.target.project.code)) == (
             "61-19",
             "61-18",
         )
+        assert "ปิดปีงบประมาณ" in waiting.decision_note
         assert waiting.source.amount == waiting.source.original_amount
         assert waiting.target.amount == waiting.target.original_amount
-        # It could still be approved: the source has the money unspent.
-        assert ledger.used()[waiting.source_id] <= waiting.source.amount - waiting.amount
+        assert not BudgetTransfer.objects.filter(status=BudgetTransfer.Status.REQUESTED).exists()
 
     def test_the_equipment_contract_is_carried_over_and_the_rest_lapses(self, ledger):
         (carry,) = CarryOver.objects.select_related(
