@@ -14,9 +14,12 @@ from typing import Any
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
+from phaen.budget.models import DisbursementTarget, ExpenseCategory, FundSource
+from phaen.budget.reference_data import load_reference_data
 from phaen.demo.loader import (
     LoadReport,
     load_accounts,
+    load_budget,
     load_fiscal_years,
     load_orgs,
     load_plans,
@@ -104,6 +107,20 @@ def demo_without_plans(demo: dict[str, OrgUnit]) -> dict[str, OrgUnit]:
 
 @pytest.fixture
 def demo_with_plans(demo_without_plans: dict[str, OrgUnit]) -> dict[str, OrgUnit]:
-    """The whole demo (``load_demo``): with the PEO's FY2561 plan and the two agency plans."""
+    """The demo with its plans (``load_demo`` but the budget): the PEO's FY2561 plan and the two
+    agency plans."""
     load_plans(LoadReport(), demo_without_plans)
     return demo_without_plans
+
+
+@pytest.fixture
+def demo_with_budget(demo_with_plans: dict[str, OrgUnit]) -> dict[str, OrgUnit]:
+    """The whole demo with its FY2561 budget (``load_demo``'s budget step): envelopes, spending
+    plans, records, one approved and one pending transfer, and the year closed with a carry-over.
+
+    The reference data (fund sources, categories, the cabinet's targets) comes with a data
+    migration that the live-server tests empty like every table, so it is loaded again here.
+    """
+    load_reference_data(FundSource, ExpenseCategory, DisbursementTarget)
+    load_budget(LoadReport(), demo_with_plans)
+    return demo_with_plans

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 from phaen.demo.orgs_data import ACCOUNTS, DEMO_PASSWORD
 
@@ -59,3 +59,15 @@ def horizontal_overflow(page: Page) -> int:
     return int(
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     )
+
+
+def choose_fiscal_year(page: Page, year: int) -> None:
+    """Switch the header's fiscal year (BE) the pages show; the page reloads on the choice."""
+    with page.expect_navigation():
+        page.locator("#fy-select").select_option(str(year))
+    expect(page.locator("#fy-select")).to_have_value(str(year))
+
+
+def field(within: Locator | Page, label: str) -> Locator:
+    """A form field by its whole label (required fields' labels end with " *")."""
+    return within.get_by_label(re.compile(rf"^\s*{re.escape(label)}( \*)?\s*$"))
