@@ -38,7 +38,13 @@ from phaen.plans.models import Activity, FiscalYear, Project
 from phaen.thai.calendar import FiscalMonth
 from phaen.thai.calendar import FiscalYear as FiscalPeriod
 from phaen.thai.dates import month_name
-from phaen.thai.forms import MoneyField, ThaiDateField, ThaiDecimalField, ThaiIntegerField
+from phaen.thai.forms import (
+    EMPTY_CHOICE,
+    MoneyField,
+    ThaiDateField,
+    ThaiDecimalField,
+    ThaiIntegerField,
+)
 from phaen.thai.money import ThaiNumberError, format_baht, parse_number
 
 if TYPE_CHECKING:
@@ -177,7 +183,7 @@ class DisbursementTargetForm(ScopedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         period: forms.ChoiceField = self.fields["period"]  # type: ignore[assignment]
-        period.choices = [("", "---------")] + [(key, period_label(key)) for key in PERIOD_KEYS]
+        period.choices = [("", EMPTY_CHOICE)] + [(key, period_label(key)) for key in PERIOD_KEYS]
 
 
 class BudgetPolicyForm(ScopedModelForm):
@@ -307,7 +313,7 @@ class AllocationCreateForm(ScopedModelForm):
         kind.choices = kinds
         kind.initial = kinds[0][0]
         activity: forms.TypedChoiceField = self.fields["activity"]  # type: ignore[assignment]
-        activity.choices = [("", "---------"), *self.grouped_activities()]
+        activity.choices = [("", EMPTY_CHOICE), *self.grouped_activities()]
         if "project" in self.fields:
             self.fields["project"].label_from_instance = project_choice_label  # type: ignore[attr-defined]
 
@@ -649,7 +655,7 @@ class AllocationSelect(forms.Select):
         searchable = queryset is not None and queryset.count() > ALLOCATION_LIST_LIMIT
         if searchable and queryset is not None:
             chosen = queryset.filter(pk=value) if str(value or "").isdigit() else queryset.none()
-            self.choices = [("", "---------"), *((a.pk, allocation_label(a)) for a in chosen)]
+            self.choices = [("", EMPTY_CHOICE), *((a.pk, allocation_label(a)) for a in chosen)]
         attrs = {**(attrs or {})}
         field_id = attrs.get("id", f"id_{name}")
         attrs["aria-describedby"] = "records-room"
