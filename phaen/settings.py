@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "phaen.frameworks",
     "phaen.plans",
     "phaen.budget",
+    "phaen.monitoring",
     "phaen.api",
     "phaen.demo",
     "django.contrib.admin",
@@ -220,8 +221,20 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # Evidence of monitoring reports: outside MEDIA_ROOT, so no URL ever serves a file directly
+    # (they go out only as downloads through the access policy; phaen.monitoring.evidence).
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "evidence", "file_permissions_mode": 0o640},
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# The largest evidence file a report accepts (bytes; default 10 MB).
+PHAEN_EVIDENCE_MAX_BYTES = env_int("PHAEN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Days before a report's due date on which its reporters are reminded (comma-separated).
+PHAEN_REPORT_REMINDER_DAYS = [
+    int(day) for day in env_list("PHAEN_REPORT_REMINDER_DAYS", ["7", "1"])
+]
 
 # E-mail ----------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("frameworks/", include("phaen.frameworks.urls")),
     path("plans/", include("phaen.plans.urls")),
     path("budget/", include("phaen.budget.urls")),
+    path("monitoring/", include("phaen.monitoring.urls")),
     path("api/v1/", include("phaen.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 import phaen.budget.tests.access
 import phaen.core.tests.access
 import phaen.frameworks.tests.access
+import phaen.monitoring.tests.access
 import phaen.orgs.tests.access
 import phaen.plans.tests.access  # noqa: F401 - importing registers the scenarios
 from phaen.core.testing import SCENARIOS, AccessScenario
