@@ -14,6 +14,7 @@ from phaen.api.views import TokenView
 from phaen.budget import api as budget_api
 from phaen.core.api.viewsets import AuditEventViewSet
 from phaen.frameworks.api import FrameworkNodeViewSet, FrameworkViewSet
+from phaen.monitoring import api as monitoring_api
 from phaen.orgs.api import MembershipViewSet, OrgUnitViewSet
 from phaen.plans import api as plans_api
 
@@ -60,6 +61,22 @@ router.register(
     "disbursement-targets", budget_api.DisbursementTargetViewSet, basename="disbursementtarget"
 )
 router.register("budget-policies", budget_api.BudgetPolicyViewSet, basename="budgetpolicy")
+# Monitoring (phaen/monitoring/api.py)
+router.register(
+    "reporting-periods", monitoring_api.ReportingPeriodViewSet, basename="reportingperiod"
+)
+router.register("progress-reports", monitoring_api.ProgressReportViewSet, basename="progressreport")
+router.register(
+    "activity-progress", monitoring_api.ActivityProgressViewSet, basename="activityprogress"
+)
+router.register(
+    "indicator-results", monitoring_api.IndicatorResultViewSet, basename="indicatorresult"
+)
+router.register("problems", monitoring_api.ProblemViewSet, basename="problem")
+router.register(
+    "corrective-actions", monitoring_api.CorrectiveActionViewSet, basename="correctiveaction"
+)
+router.register("evaluations", monitoring_api.EvaluationViewSet, basename="evaluation")
 
 app_name = "api"
 
