@@ -41,6 +41,7 @@ from phaen.demo.budget_data import BUDGET_YEAR
 from phaen.demo.budget_data import peo as peo_budget
 from phaen.demo.budget_data import service_area as service_area_budget
 from phaen.demo.budget_data import specs as budget_specs
+from phaen.demo.monitoring_data.build import load_monitoring
 from phaen.demo.orgs_data import ACCOUNTS, DEMO_PASSWORD, PEO, PROVINCES, UNITS
 from phaen.demo.plan_data import FISCAL_YEARS, PLAN_YEAR
 from phaen.demo.plan_data.peo import PEO_PLAN
@@ -494,8 +495,15 @@ class _Payment:
     description: str
 
 
-@transaction.atomic
 def load_budget(report: LoadReport, units: dict[str, OrgUnit]) -> None:
+    """The FY2561 budget (``load_budget_records``), then the FY2561 monitoring and evaluation
+    of the demo plans (``phaen.demo.monitoring_data``); each part skips what is loaded."""
+    load_budget_records(report, units)
+    load_monitoring(report, units, demo_user)
+
+
+@transaction.atomic
+def load_budget_records(report: LoadReport, units: dict[str, OrgUnit]) -> None:
     """The FY2561 budget of the PEO and of สพป.นศ. เขต 1: allocated, planned, transferred, spent
     and closed, and the carried-over contract paid in FY2562. Skipped when the PEO already has a
     FY2561 envelope (the budget is loaded in one transaction, so it is all there or not at all)."""

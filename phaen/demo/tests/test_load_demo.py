@@ -42,6 +42,21 @@ from phaen.demo.plan_data.school import SCHOOL_PLAN
 from phaen.demo.plan_data.service_area import SERVICE_AREA_PLAN
 from phaen.demo.plan_data.specs import Link
 from phaen.frameworks.models import Framework, FrameworkNode
+from phaen.monitoring import services as monitoring
+from phaen.monitoring.models import (
+    ActivityProgress,
+    CorrectiveAction,
+    Evaluation,
+    Evidence,
+    IndicatorResult,
+    LateEntryException,
+    LessonLearned,
+    Problem,
+    ProgressReport,
+    ReportDecision,
+    ReportingPeriod,
+)
+from phaen.monitoring.selectors import current_settled_versions
 from phaen.orgs.models import Membership, OrgUnit, child_path
 from phaen.plans.models import (
     ActionPlan,
@@ -438,13 +453,19 @@ class TestDemoPlans:
         if framework in {"ns-2561", "nep-2560"}:  # every other project is aligned to them
             assert report.aligned_budget + aligned_to_nothing == report.total_budget
 
-    def test_the_gap_analysis_starts_from_the_baselines(self, peo_versions):
+    def test_the_gap_analysis_starts_from_the_latest_results(self, peo_versions):
+        """Every goal indicator has a FY2561 result in the demo monitoring: the gap is measured
+        from it (not from the baseline); some targets are met, others not yet."""
         summaries = gap_analysis(peo_versions[1])
         assert len(summaries) == len(PEO_PLAN.issues)
+        gaps = [gap for summary in summaries for gap in summary.gaps]
         for summary in summaries:
             assert summary.indicator_count
             assert summary.unknown_count == 0
-            assert all(gap.gap is not None and gap.gap > 0 for gap in summary.gaps)
+        for gap in gaps:
+            assert gap.gap is not None, gap.indicator
+            assert gap.latest_source.startswith("ผล"), gap.indicator
+        assert {gap.met for gap in gaps} == {True, False}
 
     def test_the_agency_plans_align_to_the_current_peo_plan(self, peo_plan, peo_versions):
         peo_issues = {
@@ -977,3 +998,186 @@ class TestDemoBudget:
         before = counts()
         assert "Demo data already present; nothing to add." in load()
         assert counts() == before
+
+
+# Monitoring (issue 5) -------------------------------------------------------------------------
+
+MONITORING_MODELS = (
+    ProgressReport,
+    ActivityProgress,
+    IndicatorResult,
+    Problem,
+    CorrectiveAction,
+    Evidence,
+    ReportDecision,
+    Evaluation,
+    LessonLearned,
+    LateEntryException,
+)
+
+
+def monitoring_counts():
+    return {model.__name__: model.objects.count() for model in MONITORING_MODELS}
+
+
+def demo_report(code: str, quarter: str) -> ProgressReport | None:
+    return (
+        ProgressReport.objects.filter(project__code=code, period__kind=quarter)
+        .select_related("period", "project")
+        .first()
+    )
+
+
+@pytest.mark.xdist_group("demo_monitoring")
+class TestDemoMonitoring:
+    def test_every_state_is_there(self, demo_output):
+        state = ProgressReport.State
+        states = set(ProgressReport.objects.values_list("state", flat=True))
+        assert states == {state.DRAFT, state.SUBMITTED, state.RETURNED, state.APPROVED}
+        for kind in ("Q1", "Q2", "Q3", "Q4"):
+            assert ProgressReport.objects.filter(period__kind=kind, state=state.APPROVED).exists()
+        late = ProgressReport.objects.filter(is_late=True)
+        assert {
+            (r.project.code, r.period.kind) for r in late.select_related("project", "period")
+        } >= {
+            ("ศธจ.นศ.61-19", "Q1"),
+            ("ศธจ.นศ.61-09", "Q2"),
+        }
+        for report in late.select_related("period"):
+            assert report.first_submitted_at.date() > report.period.due_on
+        on_time = ProgressReport.objects.filter(is_late=False).exclude(state=state.DRAFT)
+        for report in on_time.select_related("period"):
+            assert report.period.ends_on < report.first_submitted_at.date() <= report.period.due_on
+        returned = ProgressReport.objects.get(state=state.RETURNED)
+        assert returned.project.code == "ศธจ.นศ.61-13"
+        assert "รายชื่อผู้เข้ารับการอบรม" in returned.return_comment
+        # Missing: required (the project had started) but never started.
+        assert demo_report("ศธจ.นศ.61-10", "Q1") is None
+        assert demo_report("ศธจ.นศ.61-21", "Q4") is None
+        # Nothing before a project starts: 61-09 starts in January 2561.
+        assert demo_report("ศธจ.นศ.61-09", "Q1") is None
+
+    def test_the_journeys_q2_report_is_left_to_the_reporter(self, demo_output):
+        """ศธจ.นศ.61-06 (led by the reporter's group) has no Q2 report; the reporter may start,
+        fill and submit it today, FY2561 being long closed, thanks to the planner's late entry."""
+        assert demo_report("ศธจ.นศ.61-06", "Q1").state == ProgressReport.State.APPROVED
+        assert demo_report("ศธจ.นศ.61-06", "Q2") is None
+        project = Project.objects.get(
+            code="ศธจ.นศ.61-06",
+            plan_version__in=current_settled_versions(FiscalYear.objects.get(year=PLAN_YEAR).pk),
+        )
+        period = ReportingPeriod.objects.get(fiscal_year__year=PLAN_YEAR, kind="Q2")
+        assert IndicatorTarget.objects.filter(indicator__project=project, period="Q2").exists()
+        (grant,) = LateEntryException.objects.filter(period=period, revoked_at=None)
+        assert grant.unit == project.lead_unit
+        assert grant.is_active
+        assert grant.created_by.username == "planner"
+        reporter = User.objects.get(username="reporter")
+        report = monitoring.report_start(actor=reporter, project=project, period=period)
+        for line in report.activity_progress.all():
+            line.status = "on_schedule"
+            monitoring.activity_progress_update(
+                actor=reporter, instance=line, expected_version=line.version
+            )
+        report = monitoring.report_submit(actor=reporter, report=report, expected_version=None)
+        assert report.state == ProgressReport.State.SUBMITTED
+        assert report.submitted_by == reporter
+
+    def test_decisions_are_signed_by_the_director(self, demo_output):
+        decided = ReportDecision.objects.filter(action__in=["approve", "return"])
+        assert decided.exists()
+        assert set(decided.values_list("actor__username", flat=True)) == {"director"}
+        # Submissions are dated in FY2561 (sent by the system on the data's days).
+        for decision in ReportDecision.objects.filter(action="submit"):
+            assert FY.start < decision.at.date() < date(2018, 11, 1)
+
+    def test_corrective_actions_closed_and_carried(self, demo_output):
+        today = date.today()
+        actions = CorrectiveAction.objects.select_related("problem__report__period")
+        closed = [a for a in actions if a.status == CorrectiveAction.Status.DONE]
+        assert len(closed) >= 2
+        for action in closed:
+            assert action.done_on is not None
+            assert action.updated_in_report_id != action.problem.report_id  # a later quarter
+        carried = [
+            a
+            for a in actions
+            if a.is_open and a.due_on < today and a.updated_in_report_id != a.problem.report_id
+        ]
+        assert carried, "an open, overdue action followed up in a later quarter"
+        categories = set(Problem.objects.values_list("category", flat=True))
+        assert len(categories) >= 5
+        assert not Problem.objects.filter(cause="").exists()
+
+    def test_results_only_where_the_plan_has_targets(self, demo_output):
+        results = IndicatorResult.objects.select_related("period")
+        assert results.filter(report__isnull=False).exists()
+        assert results.filter(report__isnull=True).exists()  # goal indicators, standalone
+        targets = {
+            (indicator_id, kind): value
+            for indicator_id, kind, value in IndicatorTarget.objects.values_list(
+                "indicator_id", "period", "value"
+            )
+        }
+        for result in results:
+            assert targets[(result.indicator_id, result.period.kind)] == result.target_value
+        assert results.filter(achieved=True).exists()
+        assert results.filter(achieved=False).exists()
+
+    def test_evidence_files_and_links(self, demo_output):
+        evidence = Evidence.objects.all()
+        assert {e.content_type for e in evidence if e.kind == "file"} >= {
+            "application/pdf",
+            "image/png",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+        assert evidence.filter(kind="link").exists()
+        assert evidence.filter(result__isnull=False).exists()
+        for row in evidence.filter(kind="file"):
+            with row.file.open("rb") as stored:
+                assert len(stored.read()) == row.size
+
+    def test_half_year_and_annual_evaluations(self, demo_output):
+        evaluations = Evaluation.objects.select_related("period", "evaluator")
+        versions = current_settled_versions(FiscalYear.objects.get(year=PLAN_YEAR).pk)
+        projects = Project.objects.filter(plan_version__in=versions).count()
+        indicators = Indicator.objects.filter(plan_version__in=versions).count()
+        for kind in ("H1", "YEAR"):
+            rows = evaluations.filter(period__kind=kind)
+            assert rows.filter(project__isnull=False).count() == projects
+            assert rows.filter(indicator__isnull=False).count() == indicators
+        annual = evaluations.filter(period__kind="YEAR")
+        assert annual.filter(achieved=True).exists()
+        assert annual.filter(achieved=False).exists()
+        assert annual.filter(completed_on_time=True).exists()
+        assert annual.filter(completed_on_time=False).exists()
+        commented = evaluations.exclude(comment="")
+        assert {e.period.kind for e in commented} == {"H1", "YEAR"}
+        assert {e.evaluator.username for e in commented} == {"planner"}
+        lessons = LessonLearned.objects.select_related("created_by")
+        assert lessons.count() >= 4
+        assert {lesson.created_by.username for lesson in lessons} >= {"planner", "reporter"}
+
+    def test_the_monitoring_is_audited(self, demo_output):
+        approved = ProgressReport.objects.filter(state="approved").count()
+        assert AuditEvent.objects.filter(action="monitoring.progressreport.approved").count() == (
+            approved
+        )
+        assert AuditEvent.objects.filter(action="monitoring.evaluation.prepared").count() == 2
+
+    def test_loading_again_adds_no_monitoring(self, demo_output):
+        for what in ("รายงานความก้าวหน้า", "การประเมินผล", "บทเรียนที่ได้รับ"):
+            assert what in demo_output
+        before = monitoring_counts()
+        assert "Demo data already present; nothing to add." in load()
+        assert monitoring_counts() == before
+
+    def test_an_expired_late_entry_is_renewed(self, demo_output):
+        grant = LateEntryException.objects.get(revoked_at=None)
+        LateEntryException.objects.filter(pk=grant.pk).update(until=date(2020, 1, 1))
+        load()
+        grant.refresh_from_db()
+        assert grant.revoked_at is not None
+        renewed = LateEntryException.objects.get(revoked_at=None)
+        assert renewed.is_active
+        assert (renewed.period, renewed.unit) == (grant.period, grant.unit)
