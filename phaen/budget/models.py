@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from phaen.core.access import ALL_ROLES, GLOBAL, MANAGERS, AccessRules, Action, Role
@@ -311,7 +312,7 @@ class Commitment(BaseModel):
     class Status(models.TextChoices):
         OPEN = "open", _("ผูกพันอยู่")
         CLOSED = "closed", _("ปิดแล้ว")
-        CANCELLED = "cancelled", _("ยกเลิกแล้ว")
+        CANCELLED = "cancelled", pgettext_lazy("state", "ยกเลิกแล้ว")
         CARRIED_OVER = "carried_over", _("กันเงินไว้เบิกเหลื่อมปีแล้ว")
 
     allocation = models.ForeignKey(
@@ -345,6 +346,8 @@ class Commitment(BaseModel):
         ordering = ["-date", "-pk"]
         indexes = [
             models.Index(fields=["unit_path"], name="budget_commit_path_idx"),
+            # The lists' default order (newest first), paged without sorting every record.
+            models.Index(fields=["-date", "-id"], name="budget_commit_order_idx"),
             models.Index(fields=["allocation", "status"], name="budget_commit_alloc_idx"),
         ]
         constraints = [
@@ -395,6 +398,8 @@ class Disbursement(BaseModel):
         ordering = ["-date", "-pk"]
         indexes = [
             models.Index(fields=["unit_path"], name="budget_disb_path_idx"),
+            # The lists' default order (newest first), paged without sorting every record.
+            models.Index(fields=["-date", "-id"], name="budget_disb_order_idx"),
             models.Index(fields=["allocation", "date"], name="budget_disb_alloc_idx"),
         ]
         constraints = [

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from phaen.core.access import (
     ALL_ROLES,
@@ -382,7 +383,7 @@ class Project(PlanContent, Lineage):
         IN_PROGRESS = "in_progress", _("กำลังดำเนินการ")
         COMPLETED = "completed", _("เสร็จสิ้น")
         POSTPONED = "postponed", _("เลื่อน")
-        CANCELLED = "cancelled", _("ยกเลิกแล้ว")
+        CANCELLED = "cancelled", pgettext_lazy("state", "ยกเลิกแล้ว")
 
     strategy = models.ForeignKey(
         Strategy,
@@ -456,6 +457,8 @@ class Project(PlanContent, Lineage):
         ordering = ["plan_version_id", "code", "pk"]
         indexes = [
             models.Index(fields=["plan_version", "lead_unit"], name="plans_project_lead_idx"),
+            # The default order of a plan's projects (a page of 50 out of thousands).
+            models.Index(fields=["plan_version", "code", "id"], name="plans_project_order_idx"),
             models.Index(fields=["plan_unit_path"], name="plans_project_plan_path_idx"),
             models.Index(fields=["lead_unit_path"], name="plans_project_lead_path_idx"),
         ]
