@@ -36,6 +36,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from phaen.core.access import (
     ALL_ROLES,
@@ -127,7 +128,7 @@ class ProgressStatus(models.TextChoices):
     BEHIND = "behind", _("ล่าช้ากว่าแผน")
     COMPLETED = "completed", _("เสร็จสิ้น")
     POSTPONED = "postponed", _("เลื่อน")
-    CANCELLED = "cancelled", _("ยกเลิกแล้ว")
+    CANCELLED = "cancelled", pgettext_lazy("state", "ยกเลิกแล้ว")
 
 
 # Periods and deadlines ----------------------------------------------------------------------
@@ -465,7 +466,14 @@ class ProgressReport(BaseModel):
         ]
         indexes = [
             models.Index(fields=["period", "unit_path"], name="mon_report_period_path_idx"),
-            models.Index(fields=["period", "state"], name="mon_report_period_state_idx"),
+            models.Index(
+                fields=["period", "state", "project_lineage"], name="mon_report_period_state_idx"
+            ),
+            # The quarterly overview counts a quarter's projects by progress status.
+            models.Index(
+                fields=["period", "progress_status", "project_lineage"],
+                name="mon_report_progress_idx",
+            ),
             models.Index(fields=["state", "unit_path"], name="mon_report_state_path_idx"),
             models.Index(fields=["plan_unit_path"], name="mon_report_plan_path_idx"),
         ]
@@ -709,7 +717,7 @@ class CorrectiveAction(BaseModel):
         OPEN = "open", _("ยังไม่ดำเนินการ")
         IN_PROGRESS = "in_progress", _("กำลังดำเนินการ")
         DONE = "done", _("แก้ไขแล้ว")
-        CANCELLED = "cancelled", _("ยกเลิกแล้ว")
+        CANCELLED = "cancelled", pgettext_lazy("state", "ยกเลิกแล้ว")
 
     OPEN_STATUSES: ClassVar[tuple[str, ...]] = ("open", "in_progress")
 
