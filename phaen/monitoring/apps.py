@@ -56,7 +56,7 @@ class MonitoringConfig(AppConfig):
             "resubmitted": _("ส่งอีกครั้ง: "),
             "returned": _("ส่งกลับ"),
             "reopened": _("เปิดแก้ไข"),
-            "revoked": _("ยกเลิก"),
+            "revoked": _("เพิกถอน"),
             "prepared": _("จัดทำผลการประเมิน"),
         }.items():
             ACTION_VERBS.setdefault(verb, label)

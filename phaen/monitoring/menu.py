@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from phaen.core.access import MANAGERS, Role
 from phaen.core.navigation import MenuItem, register_menu_item
+from phaen.monitoring.views.reports import APPROVERS
 
 SECTION = _("ติดตามและประเมินผล")
 
 #: (label, route name in the ``monitoring`` namespace, order, roles or None for everyone).
 ITEMS = [
     (_("รายงานความก้าวหน้า"), "progressreport_list", 80, None),
-    (_("อนุมัติรายงาน"), "progressreport_bulk_approve", 81, MANAGERS | {Role.APPROVER}),
+    # The bulk approval page admits exactly these roles (views.reports.BulkApproveView).
+    (_("อนุมัติรายงาน"), "progressreport_bulk_approve", 81, APPROVERS),
     (_("การแก้ไขปัญหา"), "correctiveaction_list", 82, None),
     (_("สถานะการรายงาน"), "compliance", 83, None),
     (_("ภาพรวมรายไตรมาส"), "overview", 84, None),
@@ -50,3 +51,6 @@ def register_ui() -> None:
                     roles=frozenset(roles) if roles is not None else None,
                 )
             )
+    from phaen.monitoring import sections  # the project page's monitoring section
+
+    sections.register()

@@ -192,6 +192,13 @@ def current_settled_versions(fiscal_year_id: int) -> QuerySet[PlanVersion, Any]:
     return settled.filter(plan__fiscal_year_id=fiscal_year_id).filter(~Exists(newer)).values("pk")
 
 
+def runs_during(period: ReportingPeriod) -> Q:
+    """The one rule of which projects report in a period: those whose months overlap it. A
+    project that has ended before the period, or starts after it, has nothing to report
+    (``required_projects`` and ``services.report_start`` both use it)."""
+    return Q(start_month__lte=period.ends_on, end_month__gte=period.starts_on)
+
+
 def required_projects(
     period: ReportingPeriod,
     unit_path: str | None = None,
@@ -202,14 +209,12 @@ def required_projects(
     ``base``, e.g. the projects a user may view, when given).
 
     Those of the current settled version of each plan of the year, with a lead unit, not
-    cancelled, whose months overlap the quarter.
+    cancelled, whose months overlap the quarter (``runs_during``).
     """
     projects = (
         (base if base is not None else Project.objects.all())
         .filter(
-            plan_version__in=current_settled_versions(period.fiscal_year_id),
-            start_month__lte=period.ends_on,
-            end_month__gte=period.starts_on,
+            runs_during(period), plan_version__in=current_settled_versions(period.fiscal_year_id)
         )
         .exclude(status=Project.Status.CANCELLED)
     )

@@ -61,13 +61,15 @@ from phaen.monitoring.models import (
     ReportingPeriod,
     evidence_storage,
 )
-from phaen.monitoring.periods import KINDS, default_dates
+from phaen.monitoring.periods import KINDS, default_dates, quarters_of
 from phaen.monitoring.selectors import (
+    Deadline,
     current_settled_versions,
     effective_deadline,
     indicator_inputs,
     late_entry_covers,
     report_snapshot,
+    runs_during,
 )
 from phaen.orgs.models import OrgUnit
 from phaen.plans import scoring
@@ -83,7 +85,7 @@ from phaen.plans.models import (
     ScoringBand,
 )
 from phaen.thai.calendar import FiscalQuarter
-from phaen.thai.dates import format_date_long
+from phaen.thai.dates import format_date_long, format_month_year
 
 if TYPE_CHECKING:
     from phaen.core.models import BaseModel, User
@@ -145,21 +147,34 @@ def _may_manage_global(actor: User | None, model: type[models.Model], action: st
     return bool(rules.scope_q(actor, action) is not None)
 
 
-def ensure_entry_open(period: ReportingPeriod, unit_path: str, actor: User | None) -> None:
-    """Refuse a reporter's write after the unit's lock date, unless a late-entry exception of
-    the unit (or a unit above it) covers today. Planners, admins and approvers may write."""
+def entry_closed_message(
+    period: ReportingPeriod,
+    unit_path: str,
+    actor: User | None,
+    *,
+    deadline: Deadline | None = None,
+) -> str:
+    """Why the actor may not write the unit's reports of ``period`` now, or "" when they may:
+    after the unit's lock date a reporter needs a late-entry exception of the unit (or a unit
+    above it) covering today; planners, admins and approvers may write. ``deadline``: the
+    unit's effective deadline when the caller has read it already."""
     if actor is None or _holds(actor, WRITE_AFTER_LOCK, unit_path):
-        return
-    deadline = effective_deadline(period, unit_path)
+        return ""
+    deadline = deadline or effective_deadline(period, unit_path)
     day = today()
     if day > deadline.locks_on and not late_entry_covers(period, unit_path, day):
-        raise DomainError(
-            _(
-                "เลยวันปิดรับรายงาน%(period)s แล้ว (ปิดรับหลังวันที่ %(date)s) ผู้รายงานจึงบันทึกหรือแก้ไขไม่ได้ "
-                "หากจำเป็น ขอให้ผู้วางแผนอนุญาตให้หน่วยงานรายงานล่าช้า"
-            )
-            % {"period": period, "date": format_date_long(deadline.locks_on)}
-        )
+        return _(
+            "เลยวันปิดรับรายงาน%(period)s แล้ว (ปิดรับหลังวันที่ %(date)s) ผู้รายงานจึงบันทึกหรือแก้ไขไม่ได้ "
+            "หากจำเป็น ขอให้ผู้วางแผนอนุญาตให้หน่วยงานรายงานล่าช้า"
+        ) % {"period": period, "date": format_date_long(deadline.locks_on)}
+    return ""
+
+
+def ensure_entry_open(period: ReportingPeriod, unit_path: str, actor: User | None) -> None:
+    """Refuse a reporter's write after the unit's lock date (``entry_closed_message``)."""
+    message = entry_closed_message(period, unit_path, actor)
+    if message:
+        raise DomainError(message)
 
 
 def locked_message(report: ProgressReport) -> str:
@@ -169,14 +184,25 @@ def locked_message(report: ProgressReport) -> str:
     ) % {"period": report.period}
 
 
+def report_entry_closed(
+    report: ProgressReport, actor: User | None, *, deadline: Deadline | None = None
+) -> str:
+    """Why the actor may not write the report although it is a draft (its period is closed for
+    entry: ``entry_closed_message``), or "". A returned report may always be corrected."""
+    if report.state != State.DRAFT:
+        return ""
+    return entry_closed_message(report.period, report.unit_path, actor, deadline=deadline)
+
+
 def ensure_report_writable(report: ProgressReport, actor: User | None) -> None:
     """Only drafts and returned reports change (see the module's rules)."""
     if report.state == State.APPROVED:
         raise DomainError(locked_message(report))
     if report.state == State.SUBMITTED:
         raise DomainError(_("รายงานนี้ส่งแล้วและรอการพิจารณา จึงแก้ไขไม่ได้จนกว่าผู้อนุมัติจะส่งกลับให้แก้ไข"))
-    if report.state == State.DRAFT:
-        ensure_entry_open(report.period, report.unit_path, actor)
+    message = report_entry_closed(report, actor)
+    if message:
+        raise DomainError(message)
 
 
 def _lock_report(report: ProgressReport | int) -> ProgressReport:
@@ -446,13 +472,31 @@ def _activities_in_order(project: Project) -> list[Activity]:
     return ordered
 
 
+def not_running_message(project: Project, period: ReportingPeriod) -> str:
+    """Why a project has no report of a period its months do not overlap (``runs_during``)."""
+
+    def month(first: date) -> str:
+        return format_month_year(first.year, first.month, long=True)
+
+    if project.start_month > period.ends_on:
+        return _(
+            "โครงการนี้เริ่มเดือน%(month)s หลังสิ้น%(period)s จึงยังไม่ต้องรายงาน"
+            "ในไตรมาสนี้ ให้รายงานตั้งแต่ไตรมาสที่โครงการเริ่ม"
+        ) % {"month": month(project.start_month), "period": period}
+    return _(
+        "โครงการนี้สิ้นสุดเดือน%(month)s ก่อนเริ่ม%(period)s จึงไม่ต้องรายงานในไตรมาสนี้ "
+        "รายงานได้เฉพาะไตรมาสที่อยู่ในระยะเวลาดำเนินโครงการ"
+    ) % {"month": month(project.end_month), "period": period}
+
+
 @transaction.atomic
 def report_start(
     *, actor: User | None, project: Project, period: ReportingPeriod
 ) -> ProgressReport:
     """Start a project's report of a quarter: a draft with one activity line per activity (and
     sub-activity) of the project, carrying the statuses of the previous quarter's report.
-    Open corrective actions of earlier quarters show in it by query (``carried_actions``)."""
+    Open corrective actions of earlier quarters show in it by query (``carried_actions``).
+    Only a quarter that overlaps the project's months has a report (``runs_during``)."""
     project = Project.objects.select_related("plan_version__plan__fiscal_year", "lead_unit").get(
         pk=project.pk
     )
@@ -465,6 +509,8 @@ def report_start(
         raise DomainError(_("ไตรมาสที่เลือกไม่อยู่ในปีงบประมาณของแผนที่มีโครงการนี้"), field="period")
     if project.lead_unit is None:
         raise DomainError(_("โครงการนี้ยังไม่มีเจ้าภาพหลัก จึงยังรายงานความก้าวหน้าไม่ได้"))
+    if project.status == Project.Status.CANCELLED:
+        raise DomainError(_("โครงการนี้ยกเลิกแล้ว จึงไม่ต้องรายงานความก้าวหน้า"))
     if (
         not current_settled_versions(period.fiscal_year_id)
         .filter(pk=project.plan_version_id)
@@ -476,8 +522,8 @@ def report_start(
                 "ให้รายงานจากโครงการในแผนฉบับปัจจุบัน"
             )
         )
-    if project.start_month > period.ends_on:
-        raise DomainError(_("โครงการนี้เริ่มหลังสิ้น%(period)s จึงยังไม่ต้องรายงาน") % {"period": period})
+    if not Project.objects.filter(runs_during(period), pk=project.pk).exists():
+        raise DomainError(not_running_message(project, period), field="period")
     if actor is not None and not can_at(actor, ProgressReport, Action.ADD, project.lead_unit_path):
         raise OutOfScopeError(_("คุณไม่มีสิทธิ์รายงานความก้าวหน้าของโครงการนี้"))
     if actor is not None and period.opens_on > today():
@@ -1412,9 +1458,10 @@ def _completed_on_time(
     project: Project, first_completed: date | None, period_end: date
 ) -> bool | None:
     """Completed by the end of the quarter of its end month: True; due by the period's end and
-    not completed in time: False; not due yet and not completed: None."""
+    not completed in time: False; not due yet and not completed: None. Only a completion
+    within the evaluated span (ending by ``period_end``) counts."""
     due_end = FiscalQuarter.of(project.end_month).end
-    if first_completed is not None and first_completed <= due_end:
+    if first_completed is not None and first_completed <= min(due_end, period_end):
         return True
     if due_end <= period_end:
         return False
@@ -1429,7 +1476,8 @@ def evaluation_prepare(
     of the current approved plans of ``unit`` and the units below it: target, result, achieved,
     score and percent for indicators (``selectors.indicator_outcome``), completed on time for
     projects. Idempotent: values are recomputed, evaluators' comments kept. Results and
-    completions of draft reports do not count."""
+    completions of draft reports, and completions reported in quarters after the evaluated
+    span, do not count."""
     period = ReportingPeriod.objects.select_related("fiscal_year").get(pk=period.pk)
     if period.kind not in (ReportingPeriod.Kind.H1, ReportingPeriod.Kind.YEAR):
         raise DomainError(_("การประเมินผลทำในรอบ 6 เดือนหรือรอบ 12 เดือน"), field="period")
@@ -1455,6 +1503,9 @@ def evaluation_prepare(
         ProgressReport.objects.filter(
             project_lineage__in=[p.lineage for p in projects],
             period__fiscal_year_id=period.fiscal_year_id,
+            # Only the quarters of the evaluated span: Q1–Q2 for the half year, whenever it
+            # is prepared (a later quarter's completion is no completion at the half year).
+            period__kind__in=quarters_of(period.kind),
             progress_status=ProgressStatus.COMPLETED,
         )
         .exclude(state=State.DRAFT)

@@ -8,7 +8,8 @@ one), ``evaluation`` (goal indicators' results, the evaluators' comments, lesson
 
 The story:
 
-- Every project reports every quarter from the quarter it starts in; an ordinary report is
+- Every project reports every quarter its months overlap (from the quarter it starts in to
+  the quarter it ends in: ศธจ.นศ.61-15 ends in January, 61-08 in May); an ordinary report is
   sent a few days before the due date (15 days after the quarter) and approved by the
   director. The activities' progress follows their months: done, under way, not started.
 - Late: ศธจ.นศ.61-19 in Q1 (23 January 2561), ศธจ.นศ.61-09 in Q2, Q3 and Q4 (behind schedule

@@ -56,7 +56,7 @@ from phaen.monitoring.models import (
     ProgressStatus,
     ReportingPeriod,
 )
-from phaen.monitoring.selectors import current_settled_versions
+from phaen.monitoring.selectors import current_settled_versions, required_projects
 from phaen.orgs.models import OrgUnit
 from phaen.plans.models import Activity, FiscalYear, Indicator, IndicatorTarget, Project
 
@@ -212,9 +212,20 @@ class _Builder:
     # Reports
 
     def quarter(self, quarter: str) -> None:
+        """The reports of the projects that must report in the quarter (those whose months
+        overlap it: ``selectors.required_projects``, the rule ``report_start`` applies)."""
         period = self.periods[quarter]
+        required = set(required_projects(period).values_list("pk", flat=True))
+        running = {project.code for project in self.projects if project.pk in required}
+        outside = sorted(
+            code
+            for (code, kind), spec in self.specs.items()
+            if kind == quarter and spec.state != MISSING and code not in running
+        )
+        if outside:
+            raise ValueError(f"demo reports of projects not running in {quarter}: {outside}")
         for position, project in enumerate(self.projects):
-            if project.start_month > period.ends_on:
+            if project.pk not in required:
                 continue
             spec = self.specs.get((project.code, quarter)) or ReportSpec(project.code, quarter)
             if spec.state == MISSING:

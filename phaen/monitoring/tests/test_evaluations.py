@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def evaluated(world):
-    """Q1 and Q2 reported (submitted) with results; P03 ended in Q1 and finished in Q2."""
+    """Q1 and Q2 reported (submitted) with results; P03 ended in Q1 and was not completed
+    then (a project reports only the quarters of its months, so it has no Q2 report)."""
     plan = f.monitored_plan(world, approve=False)
     late = add(
         Project(
@@ -46,16 +47,15 @@ def evaluated(world):
             indicator=plan.goal_indicator, period=f.period("Q2"), actual_value=D("76")
         ),
     )
-    for project in (plan.small.other_project, late):
-        report = f.fill(f.start(plan, "Q2", project=project), status="completed")
-        report = services.report_update(
-            actor=None,
-            instance=ProgressReport(
-                pk=report.pk, progress_status="completed", percent_complete=D(100)
-            ),
-            expected_version=report.version,
-        )
-        services.report_submit(actor=None, report=report, expected_version=report.version)
+    report = f.start(plan, "Q1", project=late)
+    services.report_submit(actor=None, report=report, expected_version=report.version)
+    report = f.fill(f.start(plan, "Q2", project=plan.small.other_project), status="completed")
+    report = services.report_update(
+        actor=None,
+        instance=ProgressReport(pk=report.pk, progress_status="completed", percent_complete=D(100)),
+        expected_version=report.version,
+    )
+    services.report_submit(actor=None, report=report, expected_version=report.version)
     return plan, late
 
 
@@ -88,7 +88,7 @@ def test_the_half_year_combines_the_quarters_by_the_cumulative_rule(world, evalu
     assert goal.strategic_issue == plan.small.issue
     assert goal.unit_path == world.province_a.path
     assert rows[(plan.small.other_project.pk, False)].completed_on_time is True
-    assert rows[(late.pk, False)].completed_on_time is False  # due in Q1, finished in Q2
+    assert rows[(late.pk, False)].completed_on_time is False  # due in Q1, not completed
     assert rows[(plan.project.pk, False)].completed_on_time is None  # not due before Q4
     event = AuditEvent.objects.get(action="monitoring.evaluation.prepared")
     assert event.after["created"] == 6

@@ -27,7 +27,7 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from phaen.core.access import Action, Role, can, can_at, covering_paths, has_any_role, user_grants
+from phaen.core.access import Action, can, can_at, covering_paths, has_any_role, user_grants
 from phaen.core.audit import history_for
 from phaen.core.exceptions import DomainError
 from phaen.core.tables import Column, Table
@@ -72,6 +72,10 @@ from phaen.plans.views.structure import Crumb
 
 State = ProgressReport.State
 REPORT_JOINS = ("project", "period__fiscal_year", "unit")
+
+#: Who may approve reports: the roles of the approve right. The bulk approval page admits
+#: them, and its menu item (``phaen.monitoring.menu``) shows to them, and to no one else.
+APPROVERS: frozenset[str] = ProgressReport.access_rules.roles_for(APPROVE)
 
 
 def optional_url(name: str, *args: Any) -> str | None:
@@ -138,7 +142,7 @@ class ProgressReportListView(ObjectListView):
     def extra_context(self) -> dict[str, Any]:
         user = self.request.user
         waiting = 0
-        if has_any_role(user, {Role.APPROVER}):
+        if has_any_role(user, APPROVERS):
             waiting = (
                 ProgressReport.objects.restrict(user, APPROVE).filter(state=State.SUBMITTED).count()
             )
@@ -322,11 +326,19 @@ def report_page(
         and report.first_submitted_at is None
         and can(user, Action.DELETE, report)
     )
-    writable = can_change and report.is_editable_state
+    deadline = effective_deadline(report.period, report.unit_path)
+    # A draft whose period is closed for entry (after the lock date, no late entry) is not
+    # writable for a reporter: the services' rule (``ensure_report_writable``).
+    entry_closed = (
+        services.report_entry_closed(report, user, deadline=deadline)  # type: ignore[arg-type]
+        if can_change and report.is_editable_state
+        else ""
+    )
+    writable = can_change and report.is_editable_state and not entry_closed
+    can_delete = can_delete and not entry_closed
     # Co-owners and supporters contribute while the report is not approved, and add evidence
     # while it is a draft or returned (as the services allow).
     partner = _is_partner_writer(user, report) if not report.is_locked else False
-    deadline = effective_deadline(report.period, report.unit_path)
     overdue = report.first_submitted_at is None and today() > deadline.due_on
     forms = dict(forms or {})
     initial = {"version": report.version}
@@ -361,6 +373,7 @@ def report_page(
         "can_approve": can_approve,
         "can_delete": can_delete,
         "writable": writable,
+        "entry_closed": entry_closed,
         "locked_message": services.locked_message(report) if report.is_locked else "",
         "submission_problems": services.submission_problems(report) if writable else [],
         "changes": changes_since_approval(report) if report.reopened_at else [],
@@ -569,7 +582,7 @@ class BulkApproveView(PolicyView):
     template_name = "monitoring/progressreport_bulk_approve.html"
 
     def waiting(self) -> QuerySet[ProgressReport]:
-        if not has_any_role(self.request.user, {Role.APPROVER}):
+        if not has_any_role(self.request.user, APPROVERS):
             raise PermissionDenied(_("คุณไม่มีสิทธิ์อนุมัติรายงานความก้าวหน้า"))
         return self.restricted(APPROVE).filter(state=State.SUBMITTED).order_by("submitted_at", "pk")
 
@@ -648,15 +661,16 @@ class ProgressReportEditView(ObjectEditView):
         return self.get_object(Action.CHANGE)
 
     def extra_context(self, instance: ProgressReport) -> dict[str, Any]:
-        return {"refusal": refusal(instance), "crumbs": [list_crumb()]}
+        return {"refusal": refusal(instance, self.request.user), "crumbs": [list_crumb()]}
 
 
-def refusal(report: ProgressReport) -> str:
-    """Why the report cannot be changed now (empty when it can)."""
-    if report.is_locked:
-        return services.locked_message(report)
-    if report.state == State.SUBMITTED:
-        return _("รายงานนี้ส่งแล้วและรอการพิจารณา จึงแก้ไขไม่ได้จนกว่าผู้อนุมัติจะส่งกลับให้แก้ไข")
+def refusal(report: ProgressReport, user: Any) -> str:
+    """Why the user cannot change the report now (locked, submitted, its period closed for
+    entry: ``services.ensure_report_writable``); empty when they can."""
+    try:
+        services.ensure_report_writable(report, user)
+    except DomainError as error:
+        return error.message
     return ""
 
 
@@ -693,7 +707,10 @@ class ActivityProgressEditView(ObjectEditView):
         return self.get_object(Action.CHANGE)
 
     def extra_context(self, instance: ActivityProgress) -> dict[str, Any]:
-        return {"refusal": refusal(instance.report), "crumbs": [list_crumb()]}
+        return {
+            "refusal": refusal(instance.report, self.request.user),
+            "crumbs": [list_crumb()],
+        }
 
 
 urlpatterns: list[URLPattern] = [
