@@ -21,15 +21,17 @@ from openpyxl import load_workbook
 from phaen.budget.models import Disbursement
 from phaen.budget.services import disbursement_create, spending_plan_set
 from phaen.budget.tests.factories import small_budget
-from phaen.core.access import Role
+from phaen.core.access import Role, has_any_role
 from phaen.core.navigation import menu_for
 from phaen.core.tests.pdf_tools import pdf_text, require_poppler, write_pdf
 from phaen.monitoring import menu, services
-from phaen.monitoring.models import ProgressReport
+from phaen.monitoring.models import IndicatorResult, ProgressReport
 from phaen.monitoring.tests import factories as f
 from phaen.monitoring.tests.test_selectors import board_world, second_plan
 from phaen.orgs.testing import make_unit
+from phaen.plans.models import Goal, Indicator, IndicatorTarget, PlanVersion, StrategicIssue
 from phaen.plans.services import version_approve
+from phaen.plans.tests.factories import add
 from phaen.thai.calendar import FiscalYear as FiscalPeriod
 
 pytestmark = pytest.mark.django_db
@@ -276,6 +278,116 @@ def test_the_overview_pdf_in_english(world, tmp_path):
     assert "Page" in text or "หน้า" in text
 
 
+# The plan's weighted scores on the overview ----------------------------------------------------
+
+
+def goal_result(indicator, period, value):
+    return services.result_record(
+        actor=None,
+        instance=IndicatorResult(indicator=indicator, period=period, actual_value=D(value)),
+    )
+
+
+def test_the_overview_shows_the_plans_scores_by_weight_with_result_links(world):
+    plan, q2 = board_world(world)
+    client = client_for(world.user(Role.PLANNER, world.province_a))
+    params = {"period": q2.pk, "unit": world.province_a.pk}
+    response = client.get(OVERVIEW, params)
+    assert response.context["rollup"].plan.measured_count == 0
+    html = response.content.decode()
+    record = reverse("monitoring:indicatorresult_goal_add", args=[plan.goal_indicator.pk, q2.pk])
+    assert record in html  # no result yet: the planner may record it from here
+    result = goal_result(plan.goal_indicator, q2, "76")  # target 75: achieved
+    response = client.get(OVERVIEW, params)
+    rollup = response.context["rollup"]
+    assert rollup.version == plan.version
+    assert (rollup.plan.measured_count, rollup.plan.achieved_count) == (1, 1)
+    assert rollup.plan.score is not None
+    assert rollup.plan.coverage == D("100.00")
+    issue, issue_line, weight = response.context["issue_scores"][0]
+    assert (issue.title, weight, issue_line.score) == ("พัฒนาคุณภาพการศึกษา", D(1), rollup.plan.score)
+    html = response.content.decode()
+    for text in ("คะแนนตามน้ำหนักของตัวชี้วัดระดับเป้าประสงค์", "ทั้งแผน", "ผู้เรียนมีคุณภาพ"):
+        assert text in html, text
+    assert reverse("monitoring:indicatorresult", args=[result.pk]) in html
+    assert record not in html
+
+
+def test_a_reader_sees_the_scores_without_a_record_link(world):
+    plan, q2 = board_world(world)
+    client = client_for(world.user(Role.VIEWER, world.province_a))
+    response = client.get(OVERVIEW, {"period": q2.pk, "unit": world.province_a.pk})
+    assert response.status_code == 200
+    assert response.context["rollup"] is not None
+    html = response.content.decode()
+    assert (
+        reverse("monitoring:indicatorresult_goal_add", args=[plan.goal_indicator.pk, q2.pk])
+        not in html
+    )
+
+
+def test_a_unit_without_its_own_plan_gets_a_notice_instead_of_scores(world):
+    _plan, q2 = board_world(world)
+    client = client_for(world.user(Role.PLANNER, world.province_a))
+    response = client.get(OVERVIEW, {"period": q2.pk, "unit": world.group_a1.pk})
+    assert response.status_code == 200
+    assert response.context["rollup"] is None
+    assert "ไม่มีแผนปฏิบัติการที่อนุมัติแล้วของปีงบประมาณนี้" in response.content.decode()
+
+
+def test_the_scores_read_a_fixed_number_of_queries_as_goal_indicators_grow(world):
+    plan, q2 = board_world(world)
+    goal_result(plan.goal_indicator, q2, "70")
+    # One evaluator unit from the start, so the first count reads the evaluators too.
+    Indicator.objects.filter(pk=plan.goal_indicator.pk).update(evaluator_unit=world.province_a)
+    client = client_for(world.user(Role.PLANNER, world.province_a))
+    params = {"period": q2.pk, "unit": world.province_a.pk}
+    few = counted(client, OVERVIEW, params)
+    evaluator = make_unit("กลุ่มนิเทศ", world.province_a, "work_group")
+    versions = PlanVersion.objects.filter(pk=plan.version.pk)
+    versions.update(
+        status=PlanVersion.Status.DRAFT
+    )  # add to the approved plan, as a revision would
+    added = []
+    for number in range(2, 5):
+        issue = add(
+            StrategicIssue(plan_version=plan.version, number=number, title=f"ประเด็น {number}")
+        )
+        goal = add(Goal(strategic_issue=issue, number=1, title=f"เป้าประสงค์ {number}"))
+        for n in range(1, 4):
+            indicator = add(
+                Indicator(
+                    goal=goal,
+                    number=n,
+                    name=f"ตัวชี้วัด {number}.{n}",
+                    unit_of_measure="ร้อยละ",
+                    target_value=D("80"),
+                    weight=D(n),
+                    evaluator_unit=evaluator if n == 2 else None,
+                )
+            )
+            add(IndicatorTarget(indicator=indicator, period="Q2", value=D("50")))
+            if n != 3:
+                added.append(indicator)
+    versions.update(status=PlanVersion.Status.APPROVED)
+    for indicator in added:
+        goal_result(indicator, q2, "60")
+    assert len(client.get(OVERVIEW, params).context["goal_indicators"]) == 10
+    assert counted(client, OVERVIEW, params) <= few
+
+
+def test_the_overview_pdf_holds_the_plans_scores(world, tmp_path):
+    plan, q2 = board_world(world)
+    goal_result(plan.goal_indicator, q2, "76")
+    client = client_for(world.user(Role.PLANNER, world.province_a))
+    response = client.get(OVERVIEW_PDF, {"period": q2.pk, "unit": world.province_a.pk})
+    assert response.status_code == 200
+    require_poppler()
+    text = squeeze(pdf_text(write_pdf(response.content, tmp_path)))
+    for expected in ("คะแนนตามน้ำหนักของตัวชี้วัดระดับเป้าประสงค์", "ผู้เรียนมีคุณภาพ", "ทั้งแผน"):
+        assert squeeze(expected) in text, expected
+
+
 # The สงป. 302 form ----------------------------------------------------------------------------
 
 
@@ -402,10 +514,12 @@ def test_the_menu_links_the_monitoring_pages_that_exist(world):
     assert links["ภาพรวมรายไตรมาส"] == OVERVIEW
     assert links["แบบ สงป. 302"] == FORM302
     assert links["รอบการรายงาน"] == reverse("monitoring:reportingperiod_list")
-    # Items of pages not written yet are left out instead of linking nowhere.
+    # Items of pages not written yet are left out instead of linking nowhere; items of pages
+    # for some roles only (bulk approval: approvers) show to those roles only.
     names = menu.route_names()
-    for label, name, _order, _roles in menu.ITEMS:
-        assert (str(label) in links) == (name in names), name
+    for label, name, _order, roles in menu.ITEMS:
+        shown = name in names and (roles is None or has_any_role(planner, roles))
+        assert (str(label) in links) == shown, name
     viewer = world.user(Role.VIEWER, world.province_a)
     viewer_links = {
         link.label

@@ -251,6 +251,142 @@ def test_the_result_page_reads_a_fixed_number_of_queries(
     assert "ลิงก์ 6" in page_text(response)
 
 
+# Goal indicators' results (not tied to a report) -------------------------------------------
+
+
+def goal_url(indicator, period):
+    return reverse("monitoring:indicatorresult_goal_add", args=[indicator.pk, period.pk])
+
+
+def test_a_goal_indicators_result_is_recorded_and_corrected_by_the_plans_unit(world, plan):
+    q2 = f.open_period(f.period("Q2"))
+    plan.goal_indicator.evaluator_person = "นายผู้ประเมิน เป้าประสงค์"
+    plan.goal_indicator.collection_method = "ผลการทดสอบการอ่านของนักเรียน"
+    plan.goal_indicator.save()
+    client = client_for(world.user(Role.REPORTER, world.province_a))
+    url = goal_url(plan.goal_indicator, q2)
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page_text(page)
+    for shown in ("นายผู้ประเมิน เป้าประสงค์", "ผลการทดสอบการอ่านของนักเรียน", "75", "ภาพรวมรายไตรมาส"):
+        assert shown in text, shown
+    response = client.post(
+        url,
+        {
+            "actual_value": "๗๖",
+            "note": "ผลการทดสอบปลายภาค",
+            "measured_by": "นายผู้ประเมิน เป้าประสงค์",
+            "method": "ผลการทดสอบการอ่านของนักเรียน",
+        },
+    )
+    assert response.status_code == 302
+    result = IndicatorResult.objects.get()
+    assert response["Location"] == reverse("monitoring:indicatorresult", args=[result.pk])
+    assert (result.report, result.period, result.actual_value) == (None, q2, Decimal("76"))
+    assert (result.target_value, result.achieved) == (Decimal("75"), True)
+    assert result.unit_path == world.province_a.path
+    detail = client.get(response["Location"])
+    assert detail.status_code == 200
+    edit_url = reverse("monitoring:indicatorresult_edit", args=[result.pk])
+    assert edit_url in page_text(detail)
+    assert reverse("monitoring:overview") in page_text(detail)
+    # Recorded once per period: the record page now leads to the edit page.
+    again = client.get(url)
+    assert (again.status_code, again["Location"]) == (302, edit_url)
+    response = client.post(
+        edit_url, {"actual_value": "๗๐", "note": "ตรวจทานใหม่", "version": result.version}
+    )
+    assert response.status_code == 302
+    result.refresh_from_db()
+    assert (result.actual_value, result.achieved) == (Decimal("70"), False)
+    # Deleted from its page, back to the overview of the plan's unit.
+    delete_url = reverse("monitoring:indicatorresult_delete", args=[result.pk])
+    assert client.get(delete_url).status_code == 200
+    response = client.post(delete_url, {"version": result.version, "reason": "บันทึกผิดรอบ"})
+    assert response.status_code == 302
+    overview = reverse("monitoring:overview")
+    assert response["Location"] == f"{overview}?unit={world.province_a.pk}&period={q2.pk}#scores"
+    assert not IndicatorResult.objects.exists()
+
+
+def test_a_goal_result_without_a_target_for_the_period_is_refused_and_keeps_the_input(world, plan):
+    q1 = f.open_period(f.period("Q1"))  # the plan sets targets for Q2 and Q4 only
+    client = client_for(world.user(Role.PLANNER, world.province_a))
+    url = goal_url(plan.goal_indicator, q1)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "ต้องกำหนดค่าเป้าหมายในแผนก่อนรายงานผล" in page_text(page)
+    response = client.post(url, {"actual_value": "๗๐", "note": "ผลเบื้องต้นของไตรมาสแรก"})
+    assert response.status_code == 400
+    assert "ต้องกำหนดค่าเป้าหมายในแผนก่อนรายงานผล" in page_text(response)
+    assert "ผลเบื้องต้นของไตรมาสแรก" in page_text(response)
+    assert not IndicatorResult.objects.exists()
+
+
+def test_a_goal_result_is_written_by_the_evaluator_unit_only(world, plan):
+    q2 = f.open_period(f.period("Q2"))
+    url = goal_url(plan.goal_indicator, q2)
+    # Without an evaluator the plan's unit writes: a reader of the plan may not (403), and a
+    # group below the plan's unit does not even see the plan (404).
+    assert client_for(world.user(Role.VIEWER, world.province_a)).get(url).status_code == 403
+    assert client_for(reporter(world)).get(url).status_code == 404
+    plan.goal_indicator.evaluator_unit = world.group_a1
+    plan.goal_indicator.save()
+    client = client_for(reporter(world))
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"actual_value": "80"})
+    assert response.status_code == 302
+    assert IndicatorResult.objects.get().unit_path == world.group_a1.path
+    # A school of the same province is neither the evaluator nor the plan's unit.
+    school = client_for(world.user(Role.REPORTER, world.school_a2))
+    assert school.get(url).status_code == 404
+    assert school.post(url, {"actual_value": "1"}).status_code == 404
+    assert IndicatorResult.objects.count() == 1
+
+
+def test_goal_result_pages_out_of_scope_are_a_404_and_anonymous_visitors_log_in(world, plan):
+    q2 = f.open_period(f.period("Q2"))
+    result = services.result_record(
+        actor=None,
+        instance=IndicatorResult(
+            indicator=plan.goal_indicator, period=q2, actual_value=Decimal("76")
+        ),
+    )
+    url = goal_url(plan.goal_indicator, q2)
+    anonymous = Client()
+    for page in (url, reverse("monitoring:indicatorresult", args=[result.pk])):
+        response = anonymous.get(page)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    other_province = client_for(world.user(Role.PLANNER, world.province_b))
+    for page in (
+        url,
+        reverse("monitoring:indicatorresult", args=[result.pk]),
+        reverse("monitoring:indicatorresult_edit", args=[result.pk]),
+    ):
+        assert other_province.get(page).status_code == 404, page
+    assert other_province.post(url, {"actual_value": "1"}).status_code == 404
+    # A project indicator's result belongs to its report: not through this page.
+    planner = client_for(world.user(Role.PLANNER, world.province_a))
+    assert planner.get(goal_url(plan.achieved, q2)).status_code == 404
+    # A period of another fiscal year is not the plan's.
+    assert planner.get(goal_url(plan.goal_indicator, f.period("Q2", 2562))).status_code == 404
+    assert IndicatorResult.objects.count() == 1
+
+
+def test_a_goal_result_after_the_lock_date_is_refused_to_reporters(world, plan):
+    q2 = f.close_period(f.period("Q2"))
+    client = client_for(world.user(Role.REPORTER, world.province_a))
+    url = goal_url(plan.goal_indicator, q2)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "เลยวันปิดรับรายงาน" in page_text(page)
+    response = client.post(url, {"actual_value": "๗๖", "note": "ส่งช้า"})
+    assert response.status_code == 400
+    assert "ส่งช้า" in page_text(response)
+    assert not IndicatorResult.objects.exists()
+
+
 # Problems, and a locked report ---------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ read only what the user may view; another province's units are a 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -25,26 +26,33 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from phaen.budget.views.overview import own_unit, rate_bar
-from phaen.core.access import Action
+from phaen.core.access import Action, can_at
 from phaen.core.fiscal import selected_fiscal_year
 from phaen.core.pdf import document_filename, pdf_response, render_pdf
 from phaen.core.trees import path_ids
 from phaen.core.views.generic import query_without
 from phaen.monitoring.exports import form302_data, form302_response
 from phaen.monitoring.forms.periods import BoardPickerForm, Form302PickerForm
-from phaen.monitoring.models import ProgressReport, ProgressStatus, ReportingPeriod
+from phaen.monitoring.models import (
+    IndicatorResult,
+    ProgressReport,
+    ProgressStatus,
+    ReportingPeriod,
+)
 from phaen.monitoring.periods import QUARTERS
 from phaen.monitoring.selectors import (
     NOT_STARTED,
     ComplianceRow,
     compliance_board,
     compliance_projects,
+    current_settled_versions,
     quarterly_overview,
     rate,
+    score_rollup,
 )
 from phaen.orgs.models import OrgUnit
 from phaen.orgs.selectors import units_for
-from phaen.plans.models import FiscalYear
+from phaen.plans.models import FiscalYear, Indicator, PlanVersion
 
 #: Projects per page of the board's project list, and child units per page of its table.
 PROJECTS_PER_PAGE = 50
@@ -287,6 +295,76 @@ class ComplianceView(LoginRequiredMixin, View):
 # The quarterly overview ---------------------------------------------------------------------
 
 
+@dataclass
+class GoalIndicatorLine:
+    """A goal indicator of the unit's plan in the quarter: its score, its recorded result and
+    where to go (the result's page, or the page to record it when the user may)."""
+
+    indicator: Indicator
+    outcome: Any  # selectors.Outcome
+    result: IndicatorResult | None
+    result_url: str
+    record_url: str
+
+
+def _weight(line: Any) -> Any:
+    return sum((row.indicator.weight for row in line.indicators), Decimal(0))
+
+
+def plan_scores(request: HttpRequest, period: ReportingPeriod, unit: OrgUnit) -> dict[str, Any]:
+    """The weighted scores (``selectors.score_rollup``) of the unit's own plan for the quarter
+    (its newest approved or published version the user may view) and its goal indicators with
+    their results: 10 queries whatever the number of goals and indicators."""
+    version = (
+        PlanVersion.objects.restrict(request.user, Action.VIEW)
+        .filter(pk__in=current_settled_versions(period.fiscal_year_id), plan__unit=unit)
+        .select_related("plan")
+        .first()
+    )
+    if version is None:
+        return {"rollup": None, "issue_scores": [], "goal_scores": [], "goal_indicators": []}
+    rollup = score_rollup(version, period, user=request.user)
+    scored = rollup.plan.indicators
+    results = {
+        result.indicator_lineage: result
+        for result in IndicatorResult.objects.restrict(request.user, Action.VIEW).filter(
+            period=period, indicator_lineage__in=[row.indicator.lineage for row in scored]
+        )
+    }
+    evaluator_ids = {row.indicator.evaluator_unit_id for row in scored}
+    evaluators: dict[int | None, str] = dict(
+        OrgUnit.objects.filter(pk__in=[pk for pk in evaluator_ids if pk is not None]).values_list(
+            "pk", "path"
+        )
+    )
+    lines = []
+    for row in scored:
+        indicator = row.indicator
+        result = results.get(indicator.lineage)
+        owner_path = evaluators.get(indicator.evaluator_unit_id, unit.path)
+        may_write = can_at(request.user, IndicatorResult, Action.ADD, owner_path)
+        lines.append(
+            GoalIndicatorLine(
+                indicator=indicator,
+                outcome=row.outcome,
+                result=result,
+                result_url=result.get_absolute_url() if result is not None else "",
+                record_url=reverse(
+                    "monitoring:indicatorresult_goal_add", args=[indicator.pk, period.pk]
+                )
+                if result is None and may_write and row.outcome.target is not None
+                else "",
+            )
+        )
+    return {
+        "rollup": rollup,
+        "issue_scores": [(issue, line, _weight(line)) for issue, line in rollup.issues],
+        "goal_scores": [(goal, line, _weight(line)) for goal, line in rollup.goals],
+        "goal_indicators": lines,
+        "plan_weight": _weight(rollup.plan),
+    }
+
+
 def overview_context(request: HttpRequest, board: Board) -> dict[str, Any]:
     """The quarterly overview with its drill-down links (the page and the PDF)."""
     period, unit = board.chosen()
@@ -323,6 +401,7 @@ def overview_context(request: HttpRequest, board: Board) -> dict[str, Any]:
         "cabinet": money.cabinet["overall"],
         "against_plan": money.against_plan,
         "actions_list_url": url_or_empty("monitoring:correctiveaction_list"),
+        **plan_scores(request, period, unit),
     }
 
 

@@ -60,7 +60,10 @@ from phaen.monitoring.models import (
     IndicatorResult,
     Problem,
     ProgressReport,
+    ReportingPeriod,
 )
+from phaen.monitoring.periods import QUARTERS
+from phaen.orgs.models import OrgUnit
 from phaen.plans.models import Indicator, IndicatorTarget, ProjectOwner
 
 REPORT_RELATED = ("project", "period__fiscal_year", "unit")
@@ -312,7 +315,8 @@ class PartHistoryView(ObjectHistoryView):
 # Indicator results ---------------------------------------------------------------------------
 
 RESULT_QUERYSET = IndicatorResult.objects.select_related(
-    "indicator",
+    "indicator__evaluator_unit",
+    "indicator__plan_version__plan__unit",
     "period__fiscal_year",
     "report__project",
     "report__period__fiscal_year",
@@ -329,6 +333,31 @@ def _period_target(indicator: Indicator, kind: str) -> Any:
         .values_list("value", flat=True)
         .first()
     )
+
+
+def goal_result_owner(indicator: Indicator) -> OrgUnit:
+    """Who enters a goal indicator's result: its evaluator unit, else the plan's unit (as
+    ``services._result_owner`` decides)."""
+    owner: OrgUnit = indicator.evaluator_unit or indicator.plan_version.plan.unit
+    return owner
+
+
+def goal_result_refusal(result: IndicatorResult, user: Any) -> str:
+    """Why a goal indicator's result cannot be written now (past the owner's lock date without
+    a late-entry exception), or ""."""
+    try:
+        services.ensure_entry_open(result.period, goal_result_owner(result.indicator).path, user)
+    except DomainError as error:
+        return error.message
+    return ""
+
+
+def goal_result_crumbs(result: IndicatorResult) -> list[Crumb]:
+    """The trail above a goal indicator's result: the quarterly overview of the plan's unit."""
+    query = f"?unit={result.indicator.plan_version.plan.unit_id}"
+    if result.period.kind in QUARTERS:
+        query += f"&period={result.period_id}"
+    return [Crumb(_("ภาพรวมรายไตรมาส"), reverse("monitoring:overview") + query + "#scores")]
 
 
 def result_anchor(result: IndicatorResult) -> str:
@@ -383,6 +412,8 @@ class IndicatorResultEditView(PartEditView):
 
     def refusal(self, instance: IndicatorResult) -> str:
         refused = super().refusal(instance)
+        if not refused and instance.report_id is None:
+            refused = goal_result_refusal(instance, self.request.user)
         if refused:
             return refused
         if _period_target(instance.indicator, instance.period.kind) is None:
@@ -390,11 +421,16 @@ class IndicatorResultEditView(PartEditView):
         return ""
 
     def extra_context(self, instance: IndicatorResult) -> dict[str, Any]:
-        return {
+        extra = {
             "indicator": instance.indicator,
             "period": instance.period,
             "target": _period_target(instance.indicator, instance.period.kind),
         }
+        if instance.report_id is None:  # a goal indicator's result: back to the overview
+            crumbs = goal_result_crumbs(instance)
+            extra["crumbs"] = crumbs
+            extra["cancel_url"] = crumbs[0].url
+        return extra
 
     def show_error(self, form: forms.BaseForm, error: DomainError) -> None:
         if isinstance(form, IndicatorResultForm) and error.field in ("file", "url", "title"):
@@ -421,7 +457,39 @@ class IndicatorResultEditView(PartEditView):
         return result
 
     def success_url(self, obj: IndicatorResult) -> str:
+        if obj.report_id is None:
+            return obj.get_absolute_url()
         return result_anchor(obj)
+
+
+GOAL_INDICATORS = Indicator.objects.filter(goal__isnull=False).select_related(
+    "goal__strategic_issue", "evaluator_unit", "plan_version__plan__unit"
+)
+
+
+class GoalIndicatorResultAddView(IndicatorResultEditView):
+    """Record a goal indicator's result for a period (not tied to a project's report): entered
+    by the indicator's evaluator unit, else the plan's unit; the measurer and method default
+    from the KPI sheet; no target for the period, no result ("plan before results")."""
+
+    def new_instance(self) -> IndicatorResult:
+        user = self.request.user
+        indicator: Indicator = get_object_or_404(GOAL_INDICATORS, pk=self.kwargs["indicator_pk"])
+        owner = goal_result_owner(indicator)
+        # In scope: whoever may view the indicator, and the evaluator unit (which may write
+        # the result without seeing the rest of the plan); the others get a 404.
+        if not can_at(user, IndicatorResult, Action.ADD, owner.path):
+            if not can(user, Action.VIEW, indicator):
+                raise Http404
+            raise PermissionDenied(
+                _("ผลของตัวชี้วัดนี้บันทึกโดยหน่วยงานผู้ประเมิน (%(unit)s)") % {"unit": owner}
+            )
+        period: ReportingPeriod = get_object_or_404(
+            ReportingPeriod.objects.restrict(user, Action.VIEW).select_related("fiscal_year"),
+            pk=self.kwargs["period_pk"],
+            fiscal_year_id=indicator.plan_version.plan.fiscal_year_id,
+        )
+        return IndicatorResult(indicator=indicator, period=period)
 
 
 class IndicatorResultDetailView(ObjectDetailView):
@@ -445,6 +513,15 @@ class IndicatorResultDetailView(ObjectDetailView):
             add_evidence_url = (
                 reverse("monitoring:evidence_add", args=[report.pk]) + f"?result={obj.pk}"
             )
+        if report is None:  # a goal indicator's result, entered on its own
+            return {
+                "indicator": obj.indicator,
+                "report": None,
+                "crumbs": goal_result_crumbs(obj),
+                "evidence_rows": [(item, item.pk in deletable) for item in evidence],
+                "add_evidence_url": "",
+                "refusal": goal_result_refusal(obj, user) if may_change else "",
+            }
         return {
             "indicator": obj.indicator,
             "report": report,
@@ -467,7 +544,14 @@ class IndicatorResultDeleteView(PartDeleteView):
         services.result_delete(actor=self.request.user, instance=obj, **_delete_arguments(form))  # type: ignore[arg-type]
 
     def back_url(self, obj: IndicatorResult) -> str:
+        if obj.report_id is None:  # a goal indicator's result: back to the overview
+            return goal_result_crumbs(obj)[0].url
         return result_anchor(obj)
+
+    def refusal(self, obj: IndicatorResult, report: ProgressReport | None) -> str:
+        if report is None:
+            return goal_result_refusal(obj, self.request.user)
+        return super().refusal(obj, report)
 
 
 class IndicatorResultHistoryView(PartHistoryView):
@@ -949,6 +1033,11 @@ urlpatterns: list[URLPattern] = [
         "reports/<int:report_pk>/indicators/<int:indicator_pk>/result/",
         IndicatorResultEditView.as_view(),
         name="indicatorresult_add",
+    ),
+    path(
+        "indicators/<int:indicator_pk>/periods/<int:period_pk>/result/",
+        GoalIndicatorResultAddView.as_view(),
+        name="indicatorresult_goal_add",
     ),
     path("results/<int:pk>/", IndicatorResultDetailView.as_view(), name="indicatorresult"),
     path("results/<int:pk>/edit/", IndicatorResultEditView.as_view(), name="indicatorresult_edit"),

@@ -1,0 +1,109 @@
+"""The monitoring section of the project page (plans.sections): the project's quarterly progress
+reports and its open corrective actions.
+
+``plans`` may not import monitoring, so monitoring registers the section (``register()``, from
+``menu.register_ui()`` in the app's ready()). Everything is read through ``restrict``: a user
+who may view the project but not its reports sees no report and no action. Five queries
+whatever the number of reports and actions.
+
+The plan page has no section registry (``plans.sections`` only knows the project page), so the
+lessons learned of last year are not shown on the plan page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from phaen.core.access import Action, can_at
+from phaen.monitoring.models import CorrectiveAction, ProgressReport, ReportingPeriod
+from phaen.monitoring.periods import QUARTERS
+from phaen.monitoring.selectors import current_settled_versions
+
+if TYPE_CHECKING:
+    from phaen.core.access import AnyUser
+    from phaen.plans.models import Project
+
+#: Open corrective actions listed on the project page (the rest through the action list).
+ACTION_ROWS = 10
+
+
+@dataclass
+class QuarterLine:
+    """A quarter of the project's fiscal year: its report (if any and visible) or a link to
+    start it (when the user may, the quarter is open and the project runs in it)."""
+
+    period: ReportingPeriod
+    report: ProgressReport | None
+    start_url: str = ""
+
+
+@dataclass
+class ActionLine:
+    action: CorrectiveAction
+    overdue: bool
+
+
+def project_monitoring_context(user: AnyUser, project: Project) -> dict[str, Any]:
+    """The context of ``monitoring/project_section.html``: ``{"monitoring": {...}}``."""
+    periods = list(
+        ReportingPeriod.objects.filter(
+            fiscal_year_id=project.plan_version.plan.fiscal_year_id, kind__in=QUARTERS
+        )
+        .select_related("fiscal_year")
+        .order_by("starts_on")
+    )
+    reports = {
+        report.period_id: report
+        for report in ProgressReport.objects.restrict(user, Action.VIEW).filter(
+            project_lineage=project.lineage, period__in=periods
+        )
+    }
+    day = timezone.localdate()
+    # Reports are started on the projects of the plan's newest approved version only.
+    may_start = (
+        bool(project.lead_unit_path)
+        and project.status != project.Status.CANCELLED
+        and can_at(user, ProgressReport, Action.ADD, project.lead_unit_path)
+        and current_settled_versions(project.plan_version.plan.fiscal_year_id)
+        .filter(pk=project.plan_version_id)
+        .exists()
+    )
+    start = reverse("monitoring:progressreport_start")
+    quarters = []
+    for period in periods:
+        line = QuarterLine(period, reports.get(period.pk))
+        runs = project.start_month <= period.ends_on and project.end_month >= period.starts_on
+        if line.report is None and may_start and runs and period.opens_on <= day:
+            line.start_url = f"{start}?project={project.pk}&period={period.pk}"
+        quarters.append(line)
+    open_actions = CorrectiveAction.objects.restrict(user, Action.VIEW).filter(
+        project_lineage=project.lineage, status__in=CorrectiveAction.OPEN_STATUSES
+    )
+    actions = [
+        ActionLine(action, action.due_on < day)
+        for action in open_actions.select_related(
+            "problem__report__period__fiscal_year", "owner_unit"
+        ).order_by("due_on", "pk")[:ACTION_ROWS]
+    ]
+    action_count = open_actions.count()
+    return {
+        "monitoring": {
+            "quarters": quarters,
+            "actions": actions,
+            "action_count": action_count,
+            "actions_url": reverse("monitoring:correctiveaction_list"),
+        }
+    }
+
+
+def register() -> None:
+    """Show the section on the project page, after the budget's money (order 10)."""
+    from phaen.plans.sections import ProjectSection, register_project_section
+
+    register_project_section(
+        ProjectSection("monitoring/project_section.html", project_monitoring_context, order=20)
+    )
