@@ -85,6 +85,7 @@ def read_po(path: Path) -> list[Entry]:
     flags: set[str] = set()
     entry: Entry | None = None
     part: tuple[str, int] = ("msgid", 0)
+    context: str | None = None
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         obsolete = line.startswith("#~")
@@ -102,11 +103,17 @@ def read_po(path: Path) -> list[Entry]:
             keyword, rest = "", line
         value = _unquote(rest)
         if keyword == "msgctxt":
-            raise AssertionError(f"{path}: msgctxt is not used in phaen's catalogues")
+            context, part = value, ("msgctxt", 0)
+            continue
         if keyword == "msgid":
-            entry = Entry(msgid=value, flags=flags, obsolete=obsolete)
+            # A message with a context is keyed as gettext keys it: "context\x04msgid".
+            prefix = f"{context}\x04" if context is not None else ""
+            entry = Entry(msgid=prefix + value, flags=flags, obsolete=obsolete)
             entries.append(entry)
-            flags, part = set(), ("msgid", 0)
+            flags, part, context = set(), ("msgid", 0), None
+            continue
+        if part[0] == "msgctxt":
+            context = (context or "") + value
             continue
         assert entry is not None, f"{path}: {raw!r} before any msgid"
         if keyword == "msgid_plural":
