@@ -894,11 +894,19 @@ def quarterly_overview(
             ]
         ),
         overdue_action_count=overdue.count(),
-        overdue_actions=list(
-            overdue.select_related("problem__report__project", "owner_unit").order_by(
-                "due_on", "pk"
-            )[:list_limit]
-        ),
+        overdue_actions=_first_overdue(overdue, list_limit),
+    )
+
+
+def _first_overdue(overdue: QuerySet[CorrectiveAction], limit: int) -> list[CorrectiveAction]:
+    """The ``limit`` earliest-due overdue actions, in one query: a subquery picks their ids,
+    then only those rows are joined to their report and project (sorting the narrow ids does
+    not spill wide joined rows to disk; benchmarks/README.md, monitoring)."""
+    ids = overdue.order_by("due_on", "pk").values("pk")[:limit]
+    return list(
+        CorrectiveAction.objects.filter(pk__in=ids)
+        .select_related("problem__report__project", "owner_unit")
+        .order_by("due_on", "pk")
     )
 
 

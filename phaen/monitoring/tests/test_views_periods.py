@@ -296,7 +296,7 @@ def test_a_planner_grants_late_entry_with_a_reason_and_revokes_it(world):
     assert exception.revoked_at is not None
     assert exception.revoke_reason == "ส่งครบแล้ว"
     html = client.get(detail(q2)).content.decode()
-    assert "ยกเลิกแล้ว" in html
+    assert "เพิกถอนแล้ว" in html
     assert revoke not in html  # a revoked permission offers no second revoke
 
 
