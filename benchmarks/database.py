@@ -1,9 +1,10 @@
 """The dedicated benchmark database: created from scratch, dropped afterwards.
 
-The benchmark never touches the database that ``DATABASE_URL`` names. From a PostgreSQL URL it
-takes only the server and the credentials and works in its own database (``phaen_bench`` by
-default, created through the ``postgres`` maintenance database); without a PostgreSQL URL it uses
-an SQLite file under ``var/bench/``.
+The benchmark works only in a database of its own. From a PostgreSQL URL it takes the server and
+the credentials, and the database name only when it contains ``bench`` (``phaen_bench_budget``);
+otherwise (``.../phaen``, the real one) it uses ``phaen_bench``. The database is created through
+the ``postgres`` maintenance database. Without a PostgreSQL URL it uses an SQLite file under
+``var/bench/``.
 """
 
 from __future__ import annotations
@@ -71,8 +72,20 @@ class BenchDatabase:
             Path(self.name + suffix).unlink(missing_ok=True)
 
 
-def bench_database(database_url: str | None, name: str = DEFAULT_NAME) -> BenchDatabase:
+def default_name(database_url: str | None) -> str:
+    """The database a URL names when that name contains ``bench`` (so
+    ``.../phaen_bench_budget`` works as written), else ``phaen_bench``: a database that is not
+    a bench database is never the one the script drops and fills."""
+    if database_url and not database_url.startswith("sqlite"):
+        name = str(dj_database_url.parse(database_url).get("NAME") or "")
+        if "bench" in name:
+            return name
+    return DEFAULT_NAME
+
+
+def bench_database(database_url: str | None, name: str | None = None) -> BenchDatabase:
     """The bench database for ``DATABASE_URL`` (PostgreSQL server, or SQLite when unset)."""
+    name = name or default_name(database_url)
     if "bench" not in name:
         raise SystemExit(f"refusing database name {name!r}: a bench database name contains 'bench'")
     if not database_url or database_url.startswith("sqlite"):

@@ -17,8 +17,6 @@ parent's), so the plan can be approved, published and revised through the real s
 
 from __future__ import annotations
 
-import random
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 
+from benchmarks.bulk import BulkBuilder, create_plan
 from phaen.frameworks.models import FrameworkNode
 from phaen.orgs.models import OrgUnit
 from phaen.plans.models import (
@@ -142,16 +141,7 @@ def fiscal_months(be_year: int) -> list[date]:
     return [_month(ce - 1, m) for m in range(10, 13)] + [_month(ce, m) for m in range(1, 10)]
 
 
-class _Builder:
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-
-    def lineage(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
-
-    def money(self, low: int, high: int, step: int = 500) -> Decimal:
-        return Decimal(self.rng.randrange(low, high + 1, step)).quantize(Decimal("0.01"))
-
+class _Builder(BulkBuilder):
     def split(self, total: int, parts: int) -> list[int]:
         """``total`` spread over ``parts`` parts, each at least 1, unevenly."""
         if parts <= 0:
@@ -184,31 +174,17 @@ def build_plan(
     """One draft plan version of ``unit`` for fiscal year ``year`` (BE), filled in bulk."""
     size = size or PlanSize()
     b = _Builder(seed)
-    rng = b.rng
+    rng, insert = b.rng, b.insert
     fiscal_year, _created = FiscalYear.objects.get_or_create(year=year)
-    plan = ActionPlan.objects.create(
+    plan, version = create_plan(
         unit=unit,
         fiscal_year=fiscal_year,
         title=title or f"แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {year} {unit.name}",
-        created_by=actor,
-        updated_by=actor,
-    )
-    version = PlanVersion.objects.create(
-        plan=plan,
-        number=1,
-        kind=PlanVersion.Kind.INITIAL,
+        actor=actor,
         vision="ผู้เรียนได้รับการศึกษาอย่างทั่วถึง มีคุณภาพ และมีทักษะในศตวรรษที่ 21",
         values="มุ่งผลสัมฤทธิ์ ทำงานเป็นทีม ยึดมั่นธรรมาภิบาล",
-        created_by=actor,
-        updated_by=actor,
     )
     stamp = {"plan_version": version, "created_by": actor, "updated_by": actor}
-    counts: dict[str, int] = {}
-
-    def insert(model: type[Any], rows: list[Any], batch_size: int = 1000) -> list[Any]:
-        created = model._default_manager.bulk_create(rows, batch_size=batch_size)
-        counts[model._meta.model_name] = counts.get(model._meta.model_name, 0) + len(rows)
-        return created
 
     insert(
         Mission,
@@ -395,13 +371,13 @@ def build_plan(
     targets: list[IndicatorTarget] = []
     bands: list[ScoringBand] = []
     for indicator in goal_indicators:
-        start = indicator.baseline_value or Decimal(0)
-        step = (indicator.target_value - start) / 4
+        baseline = indicator.baseline_value or Decimal(0)
+        step = (indicator.target_value - baseline) / 4
         for q, period in enumerate(QUARTERS, start=1):
-            value = (start + step * q).quantize(Decimal("0.01"))
+            value = (baseline + step * q).quantize(Decimal("0.01"))
             targets.append(IndicatorTarget(indicator=indicator, period=period, value=value))
         for level in range(1, 6):
-            threshold = (start + step * level).quantize(Decimal("0.01"))
+            threshold = (baseline + step * level).quantize(Decimal("0.01"))
             bands.append(ScoringBand(indicator=indicator, level=level, threshold=threshold))
     for indicator in project_indicators:
         half = (indicator.target_value / 2).quantize(Decimal("0.01"))
@@ -475,7 +451,7 @@ def build_plan(
             )
             links.append(AlignmentLink(project=project, node=rng.choice(education_nodes), **stamp))
     insert(AlignmentLink, links)
-    return BuiltPlan(plan=plan, version=version, counts=counts)
+    return BuiltPlan(plan=plan, version=version, counts=dict(b.counts))
 
 
 def publish_and_revise(built: BuiltPlan, *, approver: Any, publisher: Any) -> PlanVersion:

@@ -26,19 +26,18 @@ cProfile of the planner's plan page (the functions that take the time).
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
-import json
-import pstats
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+if TYPE_CHECKING:
+    from benchmarks.timing import Case
 
 PLAN_TARGET_MS = 300.0
 PROVINCE = "นครศรีธรรมราช"
@@ -78,6 +77,7 @@ def prepare(args: argparse.Namespace) -> Setup:
     """The plan, its versions and the four kinds of reader (built unless already there)."""
     from django.db.models import Count
 
+    from benchmarks.bulk import province_units
     from benchmarks.plan_data import PlanSize, build_plan, publish_and_revise
     from phaen.orgs.models import OrgUnit
     from phaen.plans.models import (
@@ -94,14 +94,7 @@ def prepare(args: argparse.Namespace) -> Setup:
         Strategy,
     )
 
-    peo = OrgUnit.objects.get(kind=OrgUnit.Kind.PROVINCIAL_OFFICE, province=PROVINCE)
-    groups = list(OrgUnit.objects.filter(parent=peo, kind=OrgUnit.Kind.WORK_GROUP).order_by("path"))
-    areas = list(
-        OrgUnit.objects.filter(
-            parent=peo,
-            kind__in=[OrgUnit.Kind.PRIMARY_SERVICE_AREA, OrgUnit.Kind.SECONDARY_SERVICE_AREA],
-        ).order_by("path")
-    )
+    peo, groups, areas = province_units(PROVINCE)
     others = list(
         OrgUnit.objects.filter(parent=peo)
         .exclude(kind=OrgUnit.Kind.WORK_GROUP)
@@ -155,37 +148,21 @@ def prepare(args: argparse.Namespace) -> Setup:
 
 def make_users(peo: Any, group: Any) -> dict[str, Any]:
     """The readers of the plan page (created if missing, so --reuse works); anonymous is None."""
+    from benchmarks.bulk import bench_users
     from phaen.core.access import Role
-    from phaen.core.models import User
-    from phaen.orgs.models import Membership
 
-    specs = [
-        ("PEO planner", "bench-peo-planner", Role.PLANNER, peo),
-        ("director", "bench-peo-director", Role.APPROVER, peo),
-        ("work-group reporter", "bench-wg-reporter", Role.REPORTER, group),
-    ]
-    users: dict[str, Any] = {}
-    for label, username, role, unit in specs:
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"full_name": f"ผู้ใช้ทดสอบ {label}"}
-        )
-        if created:
-            user.set_unusable_password()
-            user.save()
-            Membership.objects.create(user=user, unit=unit, role=role)
-        users[label] = user
+    users: dict[str, Any] = bench_users(
+        [
+            ("PEO planner", "bench-peo-planner", Role.PLANNER, peo),
+            ("director", "bench-peo-director", Role.APPROVER, peo),
+            ("work-group reporter", "bench-wg-reporter", Role.REPORTER, group),
+        ]
+    )
     users["anonymous"] = None
     return users
 
 
 # Cases -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Case:
-    result: Any  # benchmarks.timing.Result
-    bytes: int | None = None
-    db_ms: float | None = None  # time inside the database driver, one run
 
 
 def _client(user: Any) -> Any:
@@ -194,24 +171,6 @@ def _client(user: Any) -> Any:
     from benchmarks.run import _client_for
 
     return Client() if user is None else _client_for(user)
-
-
-def _db_time(fn: Any) -> float:
-    """Milliseconds spent executing SQL during one call of ``fn``."""
-    from django.db import connection
-
-    spent = [0.0]
-
-    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        start = time.perf_counter_ns()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent[0] += (time.perf_counter_ns() - start) / 1e6
-
-    with connection.execute_wrapper(timed):
-        fn()
-    return round(spent[0], 2)
 
 
 def page_case(
@@ -225,47 +184,44 @@ def page_case(
     target_ms: float | None = None,
 ) -> Case:
     from benchmarks.run import _get
-    from benchmarks.timing import measure
+    from benchmarks.timing import measure_page
 
-    fetch = _get(_client(user), url)
-    result = measure(
-        fetch,
+    return measure_page(
+        _get(_client(user), url),
+        url,
         group=group,
         case=case,
         user=user_label,
         warmup=args.warmup,
         repeat=args.page_repeat,
         target_ms=target_ms,
-        describe=lambda response: url,
     )
-    return Case(result, bytes=len(fetch().content), db_ms=_db_time(fetch))
 
 
 def run_cases(setup: Setup, args: argparse.Namespace) -> list[Case]:
     from django.urls import reverse
 
-    from benchmarks.timing import measure
+    from benchmarks.timing import measure_case
     from phaen.plans.selectors import gap_analysis, plan_outline
 
     draft, published, users = setup.draft, setup.published, setup.users
-    cases: list[Case] = []
     common = {"warmup": args.warmup, "repeat": args.repeat}
-    outline = measure(
-        lambda: plan_outline(draft),
-        group="a. selector",
-        case=f"plan_outline (draft #{draft.pk})",
-        describe=lambda o: f"{o.project_count} projects, {o.activity_count} activities",
-        **common,
-    )
-    cases.append(Case(outline, db_ms=_db_time(lambda: plan_outline(draft))))
-    gaps = measure(
-        lambda: gap_analysis(draft),
-        group="a. selector",
-        case=f"gap_analysis (draft #{draft.pk})",
-        describe=lambda rows: f"{sum(r.indicator_count for r in rows)} indicators",
-        **common,
-    )
-    cases.append(Case(gaps, db_ms=_db_time(lambda: gap_analysis(draft))))
+    cases = [
+        measure_case(
+            lambda: plan_outline(draft),
+            group="a. selector",
+            case=f"plan_outline (draft #{draft.pk})",
+            describe=lambda o: f"{o.project_count} projects, {o.activity_count} activities",
+            **common,
+        ),
+        measure_case(
+            lambda: gap_analysis(draft),
+            group="a. selector",
+            case=f"gap_analysis (draft #{draft.pk})",
+            describe=lambda rows: f"{sum(r.indicator_count for r in rows)} indicators",
+            **common,
+        ),
+    ]
 
     plan_page = [
         ("PEO planner", draft),
@@ -306,74 +262,23 @@ def run_cases(setup: Setup, args: argparse.Namespace) -> list[Case]:
     return cases
 
 
-def profile_plan_page(setup: Setup, limit: int = 30) -> str:
+def profile_plan_page(setup: Setup) -> str:
     """cProfile of the planner's plan page (after a warm-up): the top functions, by own time."""
     from benchmarks.run import _get
+    from benchmarks.timing import profile_calls
 
-    fetch = _get(_client(setup.users["PEO planner"]), setup.draft.get_absolute_url())
-    for _ in range(3):
-        fetch()
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(5):
-        fetch()
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("tottime").print_stats(limit)
-    stats.sort_stats("cumulative").print_stats(limit)
-    return out.getvalue()
+    return profile_calls(_get(_client(setup.users["PEO planner"]), setup.draft.get_absolute_url()))
 
 
 # Output ----------------------------------------------------------------------------------------
 
 
-def print_cases(cases: list[Case]) -> None:
-    header = ("group", "case", "user", "median", "p95", "min", "queries", "db ms", "bytes", "")
-    rows = [header]
-    for c in cases:
-        r = c.result
-        mark = "" if r.met is None else ("ok" if r.met else "MISSED")
-        rows.append(
-            (
-                r.group,
-                r.case,
-                r.user,
-                f"{r.median_ms:.1f}",
-                f"{r.p95_ms:.1f}",
-                f"{r.min_ms:.1f}",
-                str(r.queries),
-                "" if c.db_ms is None else f"{c.db_ms:.1f}",
-                "" if c.bytes is None else f"{c.bytes:,}",
-                mark if c.bytes is not None else r.detail,
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    numeric = {3, 4, 5, 6, 7, 8}
-    print("\nTimes in ms (median, p95 and min of the timed runs); queries, db ms and bytes of one")
-    print("run (db ms: time inside the database driver)\n")
-    for index, row in enumerate(rows):
-        cells = [
-            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        print("  ".join(cells).rstrip())
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
-
-
 def run(args: argparse.Namespace, info: dict[str, Any], backend: str) -> int:
     """The plan suite (the database is migrated and holds the org tree)."""
-    from django.db import connection
-
     from benchmarks import tree as tree_module
-    from benchmarks.database import BENCH_DIR
-    from benchmarks.run import load_average
+    from benchmarks.timing import finish_suite, print_suite_header
 
-    print()
-    print(f"{info['server']} | Python {info['python']} | Django {info['django']}")
-    print(f"{info['machine']} | DEBUG={info['debug']} | load {info['load_before']}")
-    print(f"Org units: {info['units']['total']:,}")
+    print_suite_header(info)
     setup = prepare(args)
     if setup.build_s is not None:
         started = time.perf_counter()
@@ -394,49 +299,23 @@ def run(args: argparse.Namespace, info: dict[str, Any], backend: str) -> int:
     else:
         print("  reused (--reuse)")
 
-    cases = run_cases(setup, args)
-    print_cases(cases)
-    checked = [c.result for c in cases if c.result.target_ms is not None]
-    missed = [r for r in checked if not r.met]
-    summary = {
-        "target_ms": PLAN_TARGET_MS,
-        "checked": len(checked),
-        "missed": [f"{r.case} ({r.user})" for r in missed],
-    }
-    target = f"Plan page target < {PLAN_TARGET_MS:.0f} ms"
-    if connection.vendor != "postgresql":
-        target += " (the target is PostgreSQL's; SQLite shown for reference)"
-    print()
-    if missed:
-        print(f"{target}: MISSED by {len(missed)} of {len(checked)} cases:")
-        for line in summary["missed"]:
-            print(f"  - {line}")
-    else:
-        print(f"{target}: all {len(checked)} cases met.")
-
-    info["load_after"] = load_average()
-    print(f"\nLoad average: {info['load_before']} before, {info['load_after']} after")
-    profile = profile_plan_page(setup) if args.profile else ""
-    if profile:
-        print("\ncProfile of 5 requests of the planner's plan page\n")
-        print(profile)
-    out = BENCH_DIR / f"plans-{backend}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    document = {
-        "info": info,
-        "summary": summary,
-        "results": [{**c.result.as_dict(), "bytes": c.bytes, "db_ms": c.db_ms} for c in cases],
-        "profile": profile,
-    }
-    out.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str))
-    print(f"Results written to {out.relative_to(REPO)}")
-    return 1 if args.strict and missed else 0
+    return finish_suite(
+        args,
+        info,
+        run_cases(setup, args),
+        suite="plans",
+        backend=backend,
+        target=f"Plan page target < {PLAN_TARGET_MS:.0f} ms",
+        targets={"target_ms": PLAN_TARGET_MS},
+        profile=lambda: profile_plan_page(setup),
+        profile_title="cProfile of 5 requests of the planner's plan page",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.run import main as run_main
+    from benchmarks.timing import suite_main
 
-    return run_main(["--suite", "plans", *(sys.argv[1:] if argv is None else argv)])
+    return suite_main("plans", argv)
 
 
 if __name__ == "__main__":

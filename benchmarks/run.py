@@ -4,11 +4,12 @@
     make bench                                                            # SQLite (var/bench/)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/phaen_bench make bench  # PostgreSQL
 
-The numbers the issue asks for are PostgreSQL's. The script never touches the database that
-``DATABASE_URL`` names: from a PostgreSQL URL it takes only the server and the credentials and
-works in its own database, ``phaen_bench`` (dropped if it exists, created through the ``postgres``
-maintenance database, migrated, filled, and dropped at the end unless ``--keep``). Without a
-PostgreSQL URL it uses the file ``var/bench/phaen_bench.sqlite3``.
+The numbers the issue asks for are PostgreSQL's. The script works only in a bench database: from
+a PostgreSQL URL it takes the server and the credentials, and the database name only when that
+name contains ``bench`` (``.../phaen_bench_budget``); otherwise it uses ``phaen_bench``. That
+database is dropped if it exists, created through the ``postgres`` maintenance database,
+migrated, filled, and dropped at the end unless ``--keep``. Without a PostgreSQL URL it uses the
+file ``var/bench/phaen_bench.sqlite3``.
 
 It builds ~35,000 units (ministry → office → 18 regions → 77 provinces → service areas, work
 groups and other agencies → ~30,000 schools), five users (a school reporter, a service-area
@@ -27,7 +28,12 @@ of a restricted list each under 50 ms on PostgreSQL.
 
 ``--suite plans`` runs the plan-page benchmark of ``benchmarks/plans.py`` instead (a plan of 300
 projects and 1,500 activities on the same tree; ``var/bench/plans-<backend>.json``), ``--suite
-all`` both.
+all`` both. ``--suite budget`` runs the budget benchmark of ``benchmarks/budget.py`` (a province
+with 50,000 projects and 500,000 disbursements; ``var/bench/budget-<backend>.json``) on its own:
+it builds the PEO's FY2561 plan itself, so it does not share a database with the plan suite.
+``--suite monitoring`` runs the monitoring benchmark of ``benchmarks/monitoring.py`` on its own
+(the budget suite's province, plus the progress reports of Q1 and Q2;
+``var/bench/monitoring-<backend>.json``).
 """
 
 from __future__ import annotations
@@ -63,7 +69,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="reuse a bench database kept by --keep instead of building it again",
     )
-    parser.add_argument("--db-name", default=DEFAULT_NAME, help="bench database name")
+    parser.add_argument(
+        "--db-name",
+        default=None,
+        help=f"bench database name (must contain 'bench'; default: the DATABASE_URL's database "
+        f"if its name contains 'bench', else {DEFAULT_NAME})",
+    )
     parser.add_argument("--warmup", type=int, default=5, help="untimed runs per case")
     parser.add_argument("--repeat", type=int, default=50, help="timed runs per query case")
     parser.add_argument(
@@ -76,14 +87,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--suite",
-        choices=["orgs", "plans", "all"],
+        choices=["orgs", "plans", "all", "budget", "monitoring"],
         default="orgs",
         help="orgs: the org tree, policy and unit list (default); plans: the plan page of a "
-        "300-project plan (benchmarks/plans.py); all: both",
+        "300-project plan (benchmarks/plans.py); all: both; budget: the budget pages of a "
+        "province with 50,000 projects and 500,000 disbursements (benchmarks/budget.py), "
+        "on its own; monitoring: the compliance board, the quarterly overview and saving a "
+        "report on the same province (benchmarks/monitoring.py), on its own",
     )
-    from benchmarks import plans
+    from benchmarks import budget, monitoring, plans
 
     plans.add_arguments(parser)
+    budget.add_arguments(parser)
+    monitoring.add_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -149,6 +165,16 @@ def run(args: argparse.Namespace, db: BenchDatabase, *, reuse: bool) -> int:
 
         plan_info = {**info, "units": tree_summary(), **environment()}
         status |= plans.run(args, plan_info, db.backend)
+    if args.suite == "budget":
+        from benchmarks import budget
+
+        budget_info = {**info, "units": tree_summary(), **environment()}
+        status |= budget.run(args, budget_info, db.backend)
+    if args.suite == "monitoring":
+        from benchmarks import monitoring
+
+        monitoring_info = {**info, "units": tree_summary(), **environment()}
+        status |= monitoring.run(args, monitoring_info, db.backend)
     return status
 
 
@@ -231,30 +257,18 @@ def pick_units() -> dict[str, Any]:
 
 def make_users(picks: dict[str, Any]) -> dict[str, Any]:
     """One user per typical scope (created if missing, so --reuse works)."""
+    from benchmarks.bulk import bench_users
     from phaen.core.access import Role
-    from phaen.core.models import User
-    from phaen.orgs.models import Membership
 
-    specs = [
-        ("school reporter", "bench-school", Role.REPORTER, picks["school"]),
-        ("area planner", "bench-area", Role.PLANNER, picks["service_area"]),
-        ("province planner", "bench-province", Role.PLANNER, picks["province"]),
-        ("national admin", "bench-admin", Role.ADMIN, picks["ministry"]),
-        ("superuser", "bench-root", None, None),
-    ]
-    users = {}
-    for label, username, role, unit in specs:
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"full_name": f"ผู้ใช้ทดสอบ {label}"}
-        )
-        if created:
-            user.set_unusable_password()
-            user.is_superuser = user.is_staff = role is None
-            user.save()
-            if role is not None:
-                Membership.objects.create(user=user, unit=unit, role=role)
-        users[label] = user
-    return users
+    return bench_users(
+        [
+            ("school reporter", "bench-school", Role.REPORTER, picks["school"]),
+            ("area planner", "bench-area", Role.PLANNER, picks["service_area"]),
+            ("province planner", "bench-province", Role.PLANNER, picks["province"]),
+            ("national admin", "bench-admin", Role.ADMIN, picks["ministry"]),
+            ("superuser", "bench-root", None, None),
+        ]
+    )
 
 
 def tree_summary() -> dict[str, Any]:
@@ -580,6 +594,8 @@ def print_header(info: dict[str, Any]) -> None:
 
 
 def print_results(results: list[Any]) -> None:
+    from benchmarks.timing import print_table
+
     rows = [("group", "case", "user", "median", "p95", "min", "queries", "target", "result")]
     for r in results:
         mark = "" if r.met is None else ("ok" if r.met else "MISSED")
@@ -596,17 +612,8 @@ def print_results(results: list[Any]) -> None:
                 r.detail,
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    numeric = {3, 4, 5, 6}
     print("\nTimes in ms (median and p95 of the timed runs; queries of one run)\n")
-    for index, row in enumerate(rows):
-        cells = [
-            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        print("  ".join(cells).rstrip())
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
+    print_table(rows, numeric={3, 4, 5, 6})
 
 
 def print_summary(summary: dict[str, Any], backend: str) -> None:
