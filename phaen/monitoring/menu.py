@@ -51,6 +51,6 @@ def register_ui() -> None:
                     roles=frozenset(roles) if roles is not None else None,
                 )
             )
-    from phaen.monitoring import sections  # the project page's monitoring section
+    from phaen.monitoring import sections  # the project and plan pages' monitoring sections
 
     sections.register()

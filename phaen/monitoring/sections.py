@@ -1,34 +1,44 @@
-"""The monitoring section of the project page (plans.sections): the project's quarterly progress
-reports and its open corrective actions.
+"""Monitoring's sections of the plans pages (plans.sections).
 
-``plans`` may not import monitoring, so monitoring registers the section (``register()``, from
+- The project page: the project's quarterly progress reports and its open corrective actions.
+  Five queries whatever the number of reports and actions.
+- The plan page (a plan version): "บทเรียนจากปีที่แล้ว", the lessons learned of the year before
+  the plan's fiscal year by the plan's unit and the units below it, with their recommendations
+  for the next plan. One query (two when there are more than ``LESSON_ROWS``); no section when
+  the user sees no lesson.
+
+``plans`` may not import monitoring, so monitoring registers the sections (``register()``, from
 ``menu.register_ui()`` in the app's ready()). Everything is read through ``restrict``: a user
-who may view the project but not its reports sees no report and no action. Five queries
-whatever the number of reports and actions.
-
-The plan page has no section registry (``plans.sections`` only knows the project page), so the
-lessons learned of last year are not shown on the plan page.
+who may view the project or plan but not its reports or lessons sees none of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
 
 from phaen.core.access import Action, can_at
-from phaen.monitoring.models import CorrectiveAction, ProgressReport, ReportingPeriod
+from phaen.monitoring.models import (
+    CorrectiveAction,
+    LessonLearned,
+    ProgressReport,
+    ReportingPeriod,
+)
 from phaen.monitoring.periods import QUARTERS
 from phaen.monitoring.selectors import current_settled_versions
 
 if TYPE_CHECKING:
     from phaen.core.access import AnyUser
-    from phaen.plans.models import Project
+    from phaen.plans.models import PlanVersion, Project
 
 #: Open corrective actions listed on the project page (the rest through the action list).
 ACTION_ROWS = 10
+#: Lessons of last year listed on the plan page (the rest through the lesson list).
+LESSON_ROWS = 10
 
 
 @dataclass
@@ -100,10 +110,45 @@ def project_monitoring_context(user: AnyUser, project: Project) -> dict[str, Any
     }
 
 
+def plan_lessons_context(user: AnyUser, version: PlanVersion) -> dict[str, Any]:
+    """The context of ``monitoring/plan_lessons_section.html``: ``{"lessons": {...}}``, the
+    lessons learned of the year before the plan's by its unit and those below, that the user
+    may view (in the order of the lesson list, at most ``LESSON_ROWS``; ``count`` of them all)."""
+    plan = version.plan
+    year = plan.fiscal_year.year - 1
+    found = LessonLearned.objects.restrict(user, Action.VIEW).filter(
+        fiscal_year__year=year, unit_path__startswith=plan.unit.path
+    )
+    rows = list(
+        found.select_related("unit", "project", "strategic_issue").order_by("unit_path", "pk")[
+            :LESSON_ROWS
+        ]
+    )
+    count = len(rows) if len(rows) < LESSON_ROWS else found.count()
+    query = urlencode({"fiscal_year": year, "unit": plan.unit_id})
+    return {
+        "lessons": {
+            "year": year,
+            "rows": rows,
+            "count": count,
+            "list_url": f"{reverse('monitoring:lessonlearned_list')}?{query}",
+        }
+    }
+
+
 def register() -> None:
-    """Show the section on the project page, after the budget's money (order 10)."""
-    from phaen.plans.sections import ProjectSection, register_project_section
+    """Show the sections: on the project page after the budget's money (order 10); on the plan
+    page the lessons of last year."""
+    from phaen.plans.sections import (
+        PlanSection,
+        ProjectSection,
+        register_plan_section,
+        register_project_section,
+    )
 
     register_project_section(
         ProjectSection("monitoring/project_section.html", project_monitoring_context, order=20)
+    )
+    register_plan_section(
+        PlanSection("monitoring/plan_lessons_section.html", plan_lessons_context, order=20)
     )

@@ -1,6 +1,9 @@
-"""The monitoring section of the project page (registered in plans.sections): the project's
-quarterly reports with their state and percent, a link to start a report where the user may,
-the open corrective actions; scoped by restrict() and read in a fixed number of queries."""
+"""Monitoring's sections of the plans pages (registered in plans.sections).
+
+The project page: the project's quarterly reports with their state and percent, a link to start
+a report where the user may, the open corrective actions. The plan page: last year's lessons
+learned of the plan's unit and those below. Scoped by restrict(), read in a fixed number of
+queries."""
 
 from __future__ import annotations
 
@@ -14,11 +17,16 @@ from django.urls import reverse
 
 from phaen.core.access import Role
 from phaen.monitoring import services
-from phaen.monitoring.models import CorrectiveAction
-from phaen.monitoring.sections import project_monitoring_context
+from phaen.monitoring.models import CorrectiveAction, LessonLearned
+from phaen.monitoring.sections import (
+    LESSON_ROWS,
+    plan_lessons_context,
+    project_monitoring_context,
+)
 from phaen.monitoring.tests import factories as f
-from phaen.plans.sections import project_sections
-from phaen.plans.services import version_publish
+from phaen.plans.sections import plan_sections, project_sections
+from phaen.plans.services import version_approve, version_publish
+from phaen.plans.tests.factories import fiscal_year, small_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +134,129 @@ def test_a_project_of_a_draft_plan_offers_no_report_to_start(world):
     html = page(client_for(world.user(Role.PLANNER, world.province_a)), draft)
     assert "การติดตามผลการดำเนินงาน" in html
     assert reverse("monitoring:progressreport_start") not in html
+
+
+# The plan page: lessons learned of last year ------------------------------------------------
+
+LESSONS = "monitoring/plan_lessons_section.html"
+
+
+def lesson(unit, year: int = 2561, **fields) -> LessonLearned:
+    fields.setdefault("topic", "การอบรมออนไลน์")
+    fields.setdefault("lesson", "ครูเข้าร่วมได้มากกว่าการอบรมในห้อง")
+    return services.lesson_add(
+        actor=None, instance=LessonLearned(fiscal_year=fiscal_year(year), unit=unit, **fields)
+    )
+
+
+@pytest.fixture
+def next_plan(world):
+    """Province A's FY2562 plan (a draft), the year after ``plan``'s."""
+    return small_plan(world.province_a, world.group_a1, year=2562).version
+
+
+def plan_page(client: Client, version) -> str:
+    response = client.get(version.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_lessons_section_is_registered_on_the_plan_page(world, next_plan):
+    user = world.user(Role.PLANNER, world.province_a)
+    assert LESSONS in [name for name, _context in plan_sections(user, next_plan)]
+
+
+def test_a_planner_sees_last_years_lessons_on_this_years_plan(world, plan, next_plan):
+    first = lesson(
+        world.group_a1,
+        project=plan.project,
+        recommendation="จัดอบรมออนไลน์ในแผนปีถัดไป",
+    )
+    second = lesson(
+        world.school_a2,
+        topic="ห้องสมุดมีชีวิต",
+        lesson="นักเรียนยืมหนังสือมากขึ้น",
+        strategic_issue=plan.small.issue,
+    )
+    html = plan_page(client_for(world.user(Role.PLANNER, world.province_a)), next_plan)
+    assert "บทเรียนจากปีที่แล้ว" in html
+    for row in (first, second):
+        assert f'href="{row.get_absolute_url()}"' in html
+    assert "จัดอบรมออนไลน์ในแผนปีถัดไป" in html
+    assert "นักเรียนยืมหนังสือมากขึ้น" in html
+    assert world.school_a2.name in html
+    assert f'href="{plan.project.get_absolute_url()}"' in html
+    assert f'href="{plan.small.issue.get_absolute_url()}"' in html
+    list_url = reverse("monitoring:lessonlearned_list")
+    query = f"?fiscal_year=2561&amp;unit={world.province_a.pk}"
+    assert f'href="{list_url}{query}"' in html
+    assert "ดูทั้งหมด" not in html  # all are shown
+    # The link lists the same lessons (its filters are valid choices for the planner).
+    listed = client_for(world.user(Role.PLANNER, world.province_a)).get(
+        f"{list_url}?fiscal_year=2561&unit={world.province_a.pk}"
+    )
+    assert listed.status_code == 200
+    assert first.get_absolute_url() in listed.content.decode()
+    assert second.get_absolute_url() in listed.content.decode()
+
+
+def test_lessons_of_other_years_and_units_are_not_shown(world, plan, next_plan):
+    lesson(world.group_a1, year=2561, topic="บทเรียนปีที่แล้ว")
+    old = lesson(world.group_a1, year=2560, topic="บทเรียนสองปีก่อน")
+    same_year = lesson(world.group_a1, year=2562, topic="บทเรียนปีนี้")
+    other = lesson(world.school_b1, year=2561, topic="บทเรียนจังหวัดข")
+    html = plan_page(client_for(world.user(Role.PLANNER, world.province_a)), next_plan)
+    assert "บทเรียนปีที่แล้ว" in html
+    for row in (old, same_year, other):
+        assert row.get_absolute_url() not in html
+        assert row.topic not in html
+
+
+def test_a_user_of_another_province_sees_no_lesson(world, plan, next_plan):
+    mine = lesson(world.group_a1, recommendation="ขยายผลทุกโรงเรียน")
+    version_approve(actor=None, version=next_plan, expected_version=None)
+    version_publish(actor=None, version=next_plan, expected_version=None)
+    outsider = world.user(Role.PLANNER, world.province_b)
+    context = plan_lessons_context(outsider, next_plan)["lessons"]
+    assert context["rows"] == []
+    assert context["count"] == 0
+    html = plan_page(client_for(outsider), next_plan)  # the published plan, without the section
+    assert "บทเรียนจากปีที่แล้ว" not in html
+    assert mine.get_absolute_url() not in html
+    assert "ขยายผลทุกโรงเรียน" not in html
+    anonymous = Client().get(next_plan.get_absolute_url())
+    assert anonymous.status_code == 200
+    assert "บทเรียนจากปีที่แล้ว" not in anonymous.content.decode()
+
+
+def test_no_lesson_no_section(world, next_plan):
+    html = plan_page(client_for(world.user(Role.PLANNER, world.province_a)), next_plan)
+    assert "บทเรียนจากปีที่แล้ว" not in html
+
+
+def test_the_lessons_read_a_fixed_number_of_queries(world, plan, next_plan):
+    client = client_for(world.user(Role.PLANNER, world.province_a))
+    url = next_plan.get_absolute_url()
+    lesson(world.group_a1, project=plan.project, strategic_issue=plan.small.issue)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for number in range(7):
+        lesson(
+            world.school_a2 if number % 2 else world.group_a1,
+            topic=f"บทเรียนที่ {number}",
+            project=plan.project,
+            strategic_issue=plan.small.issue,
+        )
+    with CaptureQueriesContext(connection) as eight:
+        html = plan_page(client, next_plan)
+    assert html.count('<li id="lesson-') == 8
+    assert len(eight.captured_queries) <= len(one.captured_queries)
+    # Beyond LESSON_ROWS: the first ten and a link to them all (one more query, the count).
+    for number in range(4):
+        lesson(world.group_a1, topic=f"บทเรียนเพิ่ม {number}")
+    with CaptureQueriesContext(connection) as twelve:
+        html = plan_page(client, next_plan)
+    assert html.count('<li id="lesson-') == LESSON_ROWS
+    assert "ดูทั้งหมด 12 รายการ" in html
+    assert len(twelve.captured_queries) <= len(one.captured_queries) + 1

@@ -89,7 +89,7 @@ from phaen.plans.models import (
     StrategicIssue,
     Strategy,
 )
-from phaen.plans.sections import project_sections
+from phaen.plans.sections import plan_sections, project_sections
 from phaen.plans.selectors import gap_analysis, plan_outline
 from phaen.plans.services import (
     approval_problems,
@@ -478,6 +478,7 @@ class PlanVersionDetailView(PolicyView):
             "analysis_links": analysis_links(version),
             "gap_summaries": gap_analysis(version),
             "gaps_url": reverse("plans:gaps", args=[version.pk]),
+            "sections": plan_sections(user, version),
             "crumbs": version_crumbs(version)[:-1],
             "here": version.get_absolute_url(),
         }
