@@ -71,3 +71,22 @@ def choose_fiscal_year(page: Page, year: int) -> None:
 def field(within: Locator | Page, label: str) -> Locator:
     """A form field by its whole label (required fields' labels end with " *")."""
     return within.get_by_label(re.compile(rf"^\s*{re.escape(label)}( \*)?\s*$"))
+
+
+# The shell's landmarks, shared by the journeys ------------------------------------------------
+
+
+def heading(page: Page) -> Locator:
+    return page.get_by_role("heading", level=1)
+
+
+def status_message(page: Page) -> Locator:
+    return page.locator(".messages")
+
+
+def main_form(page: Page) -> Locator:
+    return page.locator("main form.form")
+
+
+def save(page: Page, name: str = "บันทึก") -> None:
+    main_form(page).get_by_role("button", name=name, exact=True).click()

@@ -44,9 +44,13 @@ from tests.browser.support import (
     PHONE,
     choose_fiscal_year,
     field,
+    heading,
     horizontal_overflow,
     log_in,
+    main_form,
+    save,
     screenshot,
+    status_message,
     url_path,
 )
 
@@ -64,22 +68,6 @@ TRANSFER_REASON = "โครงการทวิภาคีจัดอบร�
 APPROVAL_NOTE = "อนุมัติ โอนภายในกลุ่มพัฒนาการศึกษา แหล่งเงินเดียวกัน"
 Q3_END = date(2018, 6, 30)  # FY2561 Q3 ends on 30 June 2561
 HUNDRED = Decimal(100)
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def status_message(page: Page) -> Locator:
-    return page.locator(".messages")
-
-
-def main_form(page: Page) -> Locator:
-    return page.locator("main form.form")
-
-
-def save(page: Page, name: str = "บันทึก") -> None:
-    main_form(page).get_by_role("button", name=name, exact=True).click()
 
 
 def baht(amount: Decimal | int | str) -> str:

@@ -42,9 +42,13 @@ from tests.browser.support import (
     SCREENSHOTS,
     choose_fiscal_year,
     field,
+    heading,
     horizontal_overflow,
     log_in,
+    main_form,
+    save,
     screenshot,
+    status_message,
     url_path,
 )
 
@@ -66,22 +70,6 @@ ACTION_OWNER = "ผู้อำนวยการกลุ่มพัฒนา�
 RETURN_COMMENT = "ผลตัวชี้วัดไม่ตรงกับทะเบียนผู้ผ่านการอบรม (ยังไม่รวมครูที่อบรมชดเชย 12 คน) กรุณาตรวจสอบและแก้ไข"
 HUNDRED = Decimal(100)
 State = ProgressReport.State
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def status_message(page: Page) -> Locator:
-    return page.locator(".messages")
-
-
-def main_form(page: Page) -> Locator:
-    return page.locator("main form.form")
-
-
-def save(page: Page, name: str = "บันทึก") -> None:
-    main_form(page).get_by_role("button", name=name, exact=True).click()
 
 
 def on_report(report: ProgressReport) -> re.Pattern[str]:
