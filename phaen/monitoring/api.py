@@ -17,6 +17,7 @@ decimals, and Thai digits are accepted on input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -818,6 +819,25 @@ class ProgressReportViewSet(PolicyViewSet):
         fresh: ProgressReport = self.queryset.get(pk=report.pk)
         return fresh
 
+    def _decide(
+        self,
+        request: Request,
+        serializer: type[serializers.Serializer[Any]],
+        service: Callable[..., ProgressReport],
+        argument: str,
+    ) -> Response:
+        """A step of the workflow: the report in scope, the step's text checked, the service."""
+        report = self.get_object()
+        data = serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decided = service(
+            actor=self.actor,
+            report=report,
+            expected_version=self._expected_version(),
+            **{argument: data.validated_data[argument]},
+        )
+        return self._answer(decided)
+
     def _answer(self, report: ProgressReport) -> Response:
         return Response(
             ProgressReportSerializer(
@@ -832,16 +852,7 @@ class ProgressReportViewSet(PolicyViewSet):
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        report = self.get_object()
-        data = CommentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        submitted = services.report_submit(
-            actor=self.actor,
-            report=report,
-            expected_version=self._expected_version(),
-            comment=data.validated_data["comment"],
-        )
-        return self._answer(submitted)
+        return self._decide(request, CommentSerializer, services.report_submit, "comment")
 
     @extend_schema(
         summary=gettext_lazy("ส่งรายงานกลับให้แก้ไข (ผู้อนุมัติ; ต้องระบุสิ่งที่ต้องแก้ไข)"),
@@ -850,16 +861,7 @@ class ProgressReportViewSet(PolicyViewSet):
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_report(self, request: Request, pk: str | None = None) -> Response:
-        report = self.get_object()
-        data = ReturnSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        returned = services.report_return(
-            actor=self.actor,
-            report=report,
-            expected_version=self._expected_version(),
-            comment=data.validated_data["comment"],
-        )
-        return self._answer(returned)
+        return self._decide(request, ReturnSerializer, services.report_return, "comment")
 
     @extend_schema(
         summary=gettext_lazy("อนุมัติรายงาน (ผู้อนุมัติ) รายงานที่อนุมัติแล้วถูกล็อก"),
@@ -868,16 +870,7 @@ class ProgressReportViewSet(PolicyViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        report = self.get_object()
-        data = CommentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        approved = services.report_approve(
-            actor=self.actor,
-            report=report,
-            expected_version=self._expected_version(),
-            comment=data.validated_data["comment"],
-        )
-        return self._answer(approved)
+        return self._decide(request, CommentSerializer, services.report_approve, "comment")
 
     @extend_schema(
         summary=gettext_lazy("เปิดรายงานที่อนุมัติแล้วให้แก้ไขใหม่ (ผู้อนุมัติ; ต้องระบุเหตุผล)"),
@@ -886,16 +879,7 @@ class ProgressReportViewSet(PolicyViewSet):
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
-        report = self.get_object()
-        data = ReopenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        reopened = services.report_reopen(
-            actor=self.actor,
-            report=report,
-            expected_version=self._expected_version(),
-            reason=data.validated_data["reason"],
-        )
-        return self._answer(reopened)
+        return self._decide(request, ReopenSerializer, services.report_reopen, "reason")
 
 
 class ActivityProgressViewSet(PolicyViewSet):
