@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, QueryDict
@@ -210,6 +211,11 @@ def record_projects(request: HttpRequest | None, year: str) -> QuerySet[Project]
     )
 
 
+#: Above this many projects the record lists' project filter is no select box (see below).
+PROJECT_CHOICES_LIMIT = 300
+PROJECT_SEARCH = ["allocation__project__code", "allocation__project__name"]
+
+
 class RecordFilterSet(django_filters.FilterSet):
     """What the commitment and disbursement lists share; opens on the header's fiscal year."""
 
@@ -232,7 +238,16 @@ class RecordFilterSet(django_filters.FilterSet):
         data = with_defaults(data, request, **selected_year_default(request))
         super().__init__(data, *args, request=request, **kwargs)
         year = str((data or {}).get("fiscal_year") or "")
-        self.filters["project"].queryset = record_projects(request, year)
+        projects = record_projects(request, year)
+        self.filters["project"].queryset = projects
+        if projects[PROJECT_CHOICES_LIMIT : PROJECT_CHOICES_LIMIT + 1].exists():
+            # Too many projects for a select box (a province: thousands): the project stays a
+            # hidden filter (the money tab's ``?project=`` links) and the search box finds
+            # projects by code or name instead.
+            self.filters["project"].extra["widget"] = forms.HiddenInput
+            search = self.filters["q"]
+            search.search_fields = [*search.search_fields, *PROJECT_SEARCH]
+            search.label = _("ค้นหาเลขที่เอกสาร คู่สัญญา หรือรหัสหรือชื่อโครงการ")
 
 
 class CommitmentFilterSet(RecordFilterSet):

@@ -485,6 +485,33 @@ def test_lists_filter_search_and_export(client, budget, people):
     assert "PO-B" not in content
 
 
+def test_large_scopes_filter_the_lists_by_project_through_the_search(
+    client, budget, people, monkeypatch
+):
+    """Thousands of projects make no select box: the project filter stays (hidden) for the
+    money tab's links and the search box finds records by the project's code or name."""
+    other = allocate(amount="50000.00", parent=budget.group, project=budget.plan.other_project)
+    disburse(budget.activity, "10.00", number="D-MAIN")
+    disburse(other, "20.00", number="D-OTHER")
+    monkeypatch.setattr("phaen.budget.filters.PROJECT_CHOICES_LIMIT", 1)
+    client.force_login(people.planner)
+    url = reverse("budget:disbursement_list")
+    page = html(client.get(url))
+    assert '<select name="project"' not in page
+    assert "รหัสหรือชื่อโครงการ" in page  # the search box says it finds projects
+    code = budget.plan.other_project.code
+    page = html(client.get(url, {"q": code}))
+    assert "D-OTHER" in page
+    assert "D-MAIN" not in page
+    page = html(client.get(url, {"project": budget.plan.project.pk}))
+    assert f'<input type="hidden" name="project" value="{budget.plan.project.pk}"' in page
+    assert "D-MAIN" in page
+    assert "D-OTHER" not in page
+    monkeypatch.setattr("phaen.budget.filters.PROJECT_CHOICES_LIMIT", 300)
+    page = html(client.get(url))
+    assert '<select name="project"' in page
+
+
 # A project's money -----------------------------------------------------------------------------
 
 
