@@ -46,10 +46,11 @@ HUNDRED = Decimal(100)
 PERCENT = Decimal("0.01")
 
 
-def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """``part`` as a percentage of ``whole`` with two places; None when ``whole`` is zero."""
     if not whole:
         return None
-    return (part / whole * HUNDRED).quantize(PERCENT, rounding=ROUND_HALF_UP)
+    return (Decimal(part) / Decimal(whole) * HUNDRED).quantize(PERCENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass

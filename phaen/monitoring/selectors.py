@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -41,7 +41,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from phaen.budget.selectors import Figures, Overview, project_figures, unit_overview
+from phaen.budget.selectors import (
+    Figures,
+    Overview,
+    percent,
+    project_figures,
+    unit_overview,
+)
 from phaen.core.access import Action, ancestor_paths, covering_paths, user_grants
 from phaen.core.audit import FieldChange, display_value
 from phaen.core.trees import PATH_SEGMENT_WIDTH
@@ -92,15 +98,6 @@ SEGMENT = PATH_SEGMENT_WIDTH + 1
 
 def today() -> date:
     return timezone.localdate()
-
-
-def rate(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """``part`` as a percentage of ``whole`` with two places; None when ``whole`` is zero."""
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole) * HUNDRED).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
 
 
 # Periods and deadlines ----------------------------------------------------------------------
@@ -587,15 +584,15 @@ class ComplianceRow:
 
     @property
     def submitted_rate(self) -> Decimal | None:
-        return rate(self.ever_submitted, self.required)
+        return percent(self.ever_submitted, self.required)
 
     @property
     def submitted_on_time_rate(self) -> Decimal | None:
-        return rate(self.on_time, self.required)
+        return percent(self.on_time, self.required)
 
     @property
     def approved_rate(self) -> Decimal | None:
-        return rate(self.approved, self.required)
+        return percent(self.approved, self.required)
 
 
 @dataclass
@@ -782,7 +779,7 @@ class IssueIndicators:
 
     @property
     def achieved_rate(self) -> Decimal | None:
-        return rate(self.achieved, self.measured)
+        return percent(self.achieved, self.measured)
 
 
 @dataclass
@@ -814,7 +811,7 @@ class QuarterlyOverview:
 
     @property
     def activities_on_schedule_rate(self) -> Decimal | None:
-        return rate(self.activities_on_schedule, self.activity_count)
+        return percent(self.activities_on_schedule, self.activity_count)
 
 
 def _buckets(counts: Mapping[str, int], labels: Sequence[tuple[str, Any]]) -> list[Bucket]:
@@ -1132,7 +1129,7 @@ class ScoreLine:
             (row.indicator.weight for row in self.indicators if row.outcome.score is not None),
             ZERO,
         )
-        return rate(scored, total)
+        return percent(scored, total)
 
     @property
     def achieved_count(self) -> int:
@@ -1351,7 +1348,7 @@ class EvaluationIssueRow:
     @property
     def achieved_rate(self) -> Decimal | None:
         """Share of the issue's evaluated indicators that achieved their target."""
-        return rate(self.achieved, self.indicators)
+        return percent(self.achieved, self.indicators)
 
 
 @dataclass
@@ -1364,7 +1361,7 @@ class EvaluationUnitRow:
     @property
     def on_time_rate(self) -> Decimal | None:
         """Share of the projects due by the period's end that were completed on time."""
-        return rate(self.on_time, self.due)
+        return percent(self.on_time, self.due)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from phaen.budget.selectors import percent
 from phaen.core.access import Action
 from phaen.core.exceptions import DomainError
 from phaen.core.tables import Column, Table
@@ -50,7 +51,7 @@ from phaen.monitoring.models import (
     ProgressReport,
     ReportingPeriod,
 )
-from phaen.monitoring.selectors import EvaluationSummary, evaluation_summary, rate
+from phaen.monitoring.selectors import EvaluationSummary, evaluation_summary
 from phaen.orgs.models import OrgUnit
 
 EVALUATION_QUERYSET = Evaluation.objects.select_related(
@@ -118,8 +119,8 @@ def shares(evaluations: Any) -> dict[str, Any]:
     )
     return {
         **totals,
-        "achieved_rate": rate(totals["achieved"], totals["indicators"]),
-        "on_time_rate": rate(totals["on_time"], totals["due"]),
+        "achieved_rate": percent(totals["achieved"], totals["indicators"]),
+        "on_time_rate": percent(totals["on_time"], totals["due"]),
     }
 
 

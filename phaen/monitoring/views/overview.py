@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from phaen.budget.selectors import percent
 from phaen.budget.views.overview import own_unit, rate_bar
 from phaen.core.access import Action, can_at
 from phaen.core.fiscal import selected_fiscal_year
@@ -47,7 +48,6 @@ from phaen.monitoring.selectors import (
     compliance_projects,
     current_settled_versions,
     quarterly_overview,
-    rate,
     score_rollup,
 )
 from phaen.orgs.models import OrgUnit
@@ -374,7 +374,7 @@ def overview_context(request: HttpRequest, board: Board) -> dict[str, Any]:
         (
             bucket,
             f"{compliance_url}?{board.query(progress_status=bucket.key)}#projects",
-            rate_bar(rate(bucket.count, overview.project_count)),
+            rate_bar(percent(bucket.count, overview.project_count)),
         )
         for bucket in overview.projects_by_status
     ]
