@@ -225,13 +225,18 @@ def can(user: AnyUser | None, action: str, obj: models.Model) -> bool:
 def can_at(user: AnyUser | None, model: type[models.Model], action: str, unit_path: str) -> bool:
     """Whether ``user`` may ``action`` rows of ``model`` owned by the unit at ``unit_path``
     (for rows that do not exist yet, e.g. a spending plan about to be written)."""
+    rules: AccessRules = model.access_rules  # type: ignore[attr-defined]
+    return holds_at(user, rules.roles_for(action), unit_path)
+
+
+def holds_at(user: AnyUser | None, roles: Iterable[str], unit_path: str) -> bool:
+    """Whether ``user`` holds one of ``roles`` at the unit at ``unit_path`` or above it."""
     if user is None or not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    rules: AccessRules = model.access_rules  # type: ignore[attr-defined]
-    allowed = rules.roles_for(action)
-    return any(g.role in allowed and unit_path.startswith(g.unit_path) for g in user_grants(user))
+    wanted = frozenset(roles)
+    return any(g.role in wanted and unit_path.startswith(g.unit_path) for g in user_grants(user))
 
 
 def has_any_role(user: AnyUser, roles: Iterable[str]) -> bool:

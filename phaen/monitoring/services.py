@@ -32,7 +32,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phaen.core.access import MANAGERS, Action, Role, can, can_at, user_grants
+from phaen.core.access import MANAGERS, Action, Role, can, can_at, holds_at, user_grants
 from phaen.core.audit import audit_record, snapshot
 from phaen.core.exceptions import DomainError, OutOfScopeError
 from phaen.core.services import (
@@ -131,14 +131,6 @@ def _announce(event: str, report: ProgressReport, actor: User | None) -> None:
 # Guards -------------------------------------------------------------------------------------
 
 
-def _holds(actor: User, roles: Iterable[str], unit_path: str) -> bool:
-    """Whether the actor holds one of ``roles`` at the unit or above it."""
-    if actor.is_superuser:
-        return True
-    wanted = frozenset(roles)
-    return any(g.role in wanted and unit_path.startswith(g.unit_path) for g in user_grants(actor))
-
-
 def _may_manage_global(actor: User | None, model: type[models.Model], action: str) -> bool:
     """Reference data owned by no unit (reporting periods): a role at a top-level unit."""
     if actor is None or actor.is_superuser:
@@ -158,7 +150,7 @@ def entry_closed_message(
     after the unit's lock date a reporter needs a late-entry exception of the unit (or a unit
     above it) covering today; planners, admins and approvers may write. ``deadline``: the
     unit's effective deadline when the caller has read it already."""
-    if actor is None or _holds(actor, WRITE_AFTER_LOCK, unit_path):
+    if actor is None or holds_at(actor, WRITE_AFTER_LOCK, unit_path):
         return ""
     deadline = deadline or effective_deadline(period, unit_path)
     day = today()
@@ -1133,7 +1125,7 @@ def evidence_delete(
 def _check_contributor(actor: User | None, report: ProgressReport, unit: OrgUnit) -> None:
     if not ProjectOwner.objects.filter(project_id=report.project_id, unit=unit).exists():
         raise DomainError(_("“%s” ไม่ได้เป็นเจ้าภาพรองหรือผู้สนับสนุนของโครงการนี้") % unit, field="unit")
-    if actor is not None and not _holds(actor, REPORT_WRITERS, unit.path):
+    if actor is not None and not holds_at(actor, REPORT_WRITERS, unit.path):
         raise OutOfScopeError(_("คุณไม่มีสิทธิ์ส่งข้อมูลในนามของ “%s”") % unit)
 
 

@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from phaen.core.access import Action, Role, can, forget_grants, user_grants
+from phaen.core.access import Action, Role, can, forget_grants, holds_at
 from phaen.core.audit import audit_record, snapshot
 from phaen.core.exceptions import DomainError, OutOfScopeError
 from phaen.core.models import AuditEvent, User
@@ -226,10 +226,7 @@ def _check_role_grant(actor: User | None, membership: Membership) -> None:
     """Only admins (of a unit above) may hand out the admin role."""
     if actor is None or actor.is_superuser or membership.role != Role.ADMIN:
         return
-    unit_path = membership.unit.path
-    if not any(
-        g.role == Role.ADMIN and unit_path.startswith(g.unit_path) for g in user_grants(actor)
-    ):
+    if not holds_at(actor, [Role.ADMIN], membership.unit.path):
         raise OutOfScopeError(_("เฉพาะผู้ดูแลระบบเท่านั้นที่กำหนดบทบาทผู้ดูแลระบบได้"))
 
 
