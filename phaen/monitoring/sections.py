@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from phaen.core.access import Action, can_at
+from phaen.core.models import User
 from phaen.monitoring.models import (
     CorrectiveAction,
     LessonLearned,
@@ -29,7 +30,8 @@ from phaen.monitoring.models import (
     ReportingPeriod,
 )
 from phaen.monitoring.periods import QUARTERS
-from phaen.monitoring.selectors import current_settled_versions
+from phaen.monitoring.selectors import current_settled_versions, project_runs_during
+from phaen.monitoring.services import entry_closed_message
 
 if TYPE_CHECKING:
     from phaen.core.access import AnyUser
@@ -83,11 +85,17 @@ def project_monitoring_context(user: AnyUser, project: Project) -> dict[str, Any
         .exists()
     )
     start = reverse("monitoring:progressreport_start")
+    writer = user if may_start and isinstance(user, User) else None
     quarters = []
     for period in periods:
         line = QuarterLine(period, reports.get(period.pk))
-        runs = project.start_month <= period.ends_on and project.end_month >= period.starts_on
-        if line.report is None and may_start and runs and period.opens_on <= day:
+        if (
+            line.report is None
+            and writer is not None
+            and project_runs_during(project, period)
+            and period.opens_on <= day
+            and not entry_closed_message(period, project.lead_unit_path, writer)
+        ):
             line.start_url = f"{start}?project={project.pk}&period={period.pk}"
         quarters.append(line)
     open_actions = CorrectiveAction.objects.restrict(user, Action.VIEW).filter(

@@ -196,6 +196,11 @@ def runs_during(period: ReportingPeriod) -> Q:
     return Q(start_month__lte=period.ends_on, end_month__gte=period.starts_on)
 
 
+def project_runs_during(project: Project, period: ReportingPeriod) -> bool:
+    """``runs_during`` for a project already in memory."""
+    return project.start_month <= period.ends_on and project.end_month >= period.starts_on
+
+
 def required_projects(
     period: ReportingPeriod,
     unit_path: str | None = None,

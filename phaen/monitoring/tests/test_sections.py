@@ -7,7 +7,7 @@ queries."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -70,6 +70,7 @@ def test_the_project_page_lists_its_reports_and_open_actions(world, plan):
     _problem, done = f.problem_with_action(report, description="งบประมาณล่าช้า")
     done.status = CorrectiveAction.Status.CANCELLED
     services.corrective_action_update(actor=None, instance=done, expected_version=done.version)
+    f.open_period(f.period("Q3"))  # FY2561's own dates locked long ago
     html = page(client_for(world.user(Role.REPORTER, world.group_a1)), plan)
     assert "การติดตามผลการดำเนินงาน" in html
     assert f'href="{report.get_absolute_url()}"' in html
@@ -80,6 +81,26 @@ def test_the_project_page_lists_its_reports_and_open_actions(world, plan):
     assert action.get_absolute_url() in html
     assert "เลยกำหนด" in html  # due in January 2018
     assert done.get_absolute_url() not in html  # cancelled: no longer open
+
+
+def test_a_closed_quarter_offers_no_start_link_until_a_late_entry_is_granted(world, plan):
+    """The link follows the rule of saving (services.entry_closed_message): past its lock date
+    a quarter is closed to the lead unit's reporters, unless a planner grants a late entry."""
+    q3 = f.close_period(f.period("Q3"))
+    reporter = client_for(world.user(Role.REPORTER, world.group_a1))
+    assert start_link(plan, "Q3") not in page(reporter, plan)
+    services.late_entry_grant(
+        actor=None,
+        period=q3,
+        unit=world.group_a1,
+        until=date.today() + timedelta(days=7),
+        reason="ส่งเอกสารไม่ทันเพราะน้ำท่วม",
+    )
+    assert start_link(plan, "Q3") in page(reporter, plan)
+    # Planners may still write after the lock date: their link never went away.
+    assert start_link(plan, "Q4") in page(
+        client_for(world.user(Role.PLANNER, world.province_a)), plan
+    )
 
 
 def test_readers_see_the_reports_without_start_links(world, plan):
